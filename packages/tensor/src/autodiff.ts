@@ -1,0 +1,183 @@
+/**
+ * Reverse-mode autodiff on a tape.
+ *
+ * While `valueAndGrad` runs its function, every op whose inputs include a tracked tensor (a
+ * parameter, or something computed from one) appends a node to the tape: its inputs, its
+ * output and its vector-Jacobian product. The tape is therefore already in topological
+ * order; the backward pass walks it once in reverse, summing each node's input gradients.
+ * Gradients are not themselves recorded (no higher-order derivatives).
+ */
+import { collectTensors, tidy } from './engine.ts';
+import { fmt } from './shape.ts';
+import type { Tensor } from './tensor.ts';
+import { isFloat } from './dtype.ts';
+
+/** Gradient of a node's output → gradients of its inputs (null where an input gets none). */
+export type Vjp = (g: Tensor) => readonly (Tensor | null)[];
+
+interface Node {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly vjp: Vjp;
+}
+
+class Tape {
+  readonly nodes: Node[] = [];
+  readonly tracked = new Set<Tensor>();
+  constructor(leaves: Iterable<Tensor>) {
+    for (const t of leaves) this.tracked.add(t);
+  }
+}
+
+let tape: Tape | null = null;
+
+/** Called by every differentiable op after computing `output`. A no-op when nothing is being differentiated. */
+export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: Vjp): Tensor {
+  if (tape !== null && inputs.some((x) => tape!.tracked.has(x))) {
+    tape.nodes.push({ op, inputs, output, vjp });
+    tape.tracked.add(output);
+    // The vjp may read any input or the output: keep them alive even if their owner disposes them.
+    for (const x of inputs) x.hold();
+    output.hold();
+  }
+  return output;
+}
+
+/** True while a gradient is being recorded and `t` depends on a parameter. */
+export function isTracked(t: Tensor): boolean {
+  return tape !== null && tape.tracked.has(t);
+}
+
+/** A tree of tensors: a tensor, or arrays / plain objects of trees. */
+export type TensorTree = Tensor | readonly TensorTree[] | { readonly [key: string]: TensorTree };
+
+/** What the differentiated function returns: the loss, or the loss with auxiliary outputs. */
+export type LossOutput<A> = Tensor | { loss: Tensor; aux: A };
+
+export interface ValueAndGrad<P, A> {
+  value: Tensor;
+  grads: P;
+  aux: A | undefined;
+}
+
+/**
+ * Evaluates `fn(params)` and the gradient of its scalar result with respect to every tensor in
+ * `params` (any tree of tensors). Tensors `fn` uses that are not in `params` are constants.
+ * Intermediates are disposed before returning; the value, the gradients (same tree shape as
+ * `params`) and `aux` are the caller's.
+ */
+export function valueAndGrad<P extends TensorTree, A = undefined>(
+  fn: (params: P) => LossOutput<A>,
+  params: P,
+): ValueAndGrad<P, A> {
+  const leaves = collectTensors(params);
+  if (leaves.length === 0) throw new Error('valueAndGrad: params holds no tensors');
+  for (const leaf of leaves) {
+    if (!isFloat(leaf.dtype)) {
+      throw new TypeError(`valueAndGrad: parameter of shape ${fmt(leaf.shape)} has dtype ${leaf.dtype}; gradients need f32 or f64`);
+    }
+  }
+  return tidy(() => {
+    const outer = tape;
+    const t = new Tape(leaves);
+    tape = t;
+    let out: LossOutput<A>;
+    try {
+      out = fn(params);
+    } catch (e) {
+      tape = outer;
+      releaseTape(t);
+      throw e;
+    }
+    tape = outer;
+    const isPair = !(out as Tensor).isTensor;
+    const loss = isPair ? (out as { loss: Tensor }).loss : (out as Tensor);
+    const aux = isPair ? (out as { aux: A }).aux : undefined;
+    if (!loss || !(loss as Tensor).isTensor || loss.size !== 1 || !isFloat(loss.dtype)) {
+      const got = loss && (loss as Tensor).isTensor ? `shape ${fmt(loss.shape)} ${loss.dtype}` : String(loss);
+      throw new Error(`valueAndGrad: the function must return a float scalar (or {loss, aux}); got ${got}`);
+    }
+    let grads: Map<Tensor, Tensor>;
+    try {
+      grads = backward(t, loss, leaves);
+    } finally {
+      releaseTape(t);
+    }
+    return { value: loss, grads: rebuild(params, grads) as P, aux };
+  });
+}
+
+/** Like valueAndGrad, but returns only the gradients. */
+export function grad<P extends TensorTree>(fn: (params: P) => LossOutput<unknown>, params: P): P {
+  return tidy(() => valueAndGrad(fn, params).grads);
+}
+
+function releaseTape(t: Tape): void {
+  for (const node of t.nodes) {
+    for (const x of node.inputs) x.unhold();
+    node.output.unhold();
+  }
+  t.nodes.length = 0;
+}
+
+function backward(t: Tape, loss: Tensor, leaves: readonly Tensor[]): Map<Tensor, Tensor> {
+  const grads = new Map<Tensor, Tensor>();
+  grads.set(loss, onesLike(loss));
+  for (let i = t.nodes.length - 1; i >= 0; i--) {
+    const node = t.nodes[i];
+    const g = grads.get(node.output);
+    if (!g) continue;
+    const inputGrads = node.vjp(g);
+    node.inputs.forEach((x, j) => {
+      const gx = inputGrads[j];
+      if (!gx || !t.tracked.has(x)) return;
+      if (gx.shape.length !== x.shape.length || gx.shape.some((d, k) => d !== x.shape[k])) {
+        throw new Error(`internal: ${node.op} gradient for input ${j} has shape ${fmt(gx.shape)}, expected ${fmt(x.shape)}`);
+      }
+      const prev = grads.get(x);
+      grads.set(x, prev ? ops.add(prev, gx) : gx);
+    });
+  }
+  // Each parameter gets a gradient tensor of its own, even where a vjp passed one tensor to
+  // several inputs (a + b) or the gradient is the seed itself: shared storage, separate handles.
+  const out = new Map<Tensor, Tensor>();
+  const handedOut = new Set<Tensor>();
+  for (const leaf of leaves) {
+    if (out.has(leaf)) continue;
+    let g = grads.get(leaf) ?? ops.zerosLike(leaf);
+    if (handedOut.has(g) || g === loss) g = g.view(g.shape);
+    handedOut.add(g);
+    out.set(leaf, g);
+  }
+  return out;
+}
+
+function onesLike(t: Tensor): Tensor {
+  return ops.onesLike(t);
+}
+
+function rebuild(tree: unknown, grads: Map<Tensor, Tensor>): unknown {
+  if ((tree as Tensor).isTensor) return grads.get(tree as Tensor);
+  if (Array.isArray(tree)) return tree.map((x) => rebuild(x, grads));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(tree as object)) out[k] = rebuild(v, grads);
+  return out;
+}
+
+/** The few ops the backward pass itself needs, injected by ops/index.ts to avoid an import cycle. */
+const ops = {
+  add: (_a: Tensor, _b: Tensor): Tensor => {
+    throw new Error('autodiff ops not installed');
+  },
+  zerosLike: (_a: Tensor): Tensor => {
+    throw new Error('autodiff ops not installed');
+  },
+  onesLike: (_a: Tensor): Tensor => {
+    throw new Error('autodiff ops not installed');
+  },
+};
+
+export function installAutodiffOps(impl: typeof ops): void {
+  Object.assign(ops, impl);
+}

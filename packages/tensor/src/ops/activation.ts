@@ -1,0 +1,51 @@
+/**
+ * Activations and other ops composed from primitives; their gradients follow from the
+ * primitives' rules. Each is written so that no branch overflows (the gradient of a `where`
+ * multiplies the unselected side by zero, and 0 · ∞ would be NaN).
+ */
+import { tidy } from '../engine.ts';
+import type { Tensor } from '../tensor.ts';
+import { abs, add, exp, expm1, greater, less, log1p, maximum, minimum, mul, neg, sub, where } from './elementwise.ts';
+import { logsumexp } from './reduce.ts';
+import { assertTensor } from './util.ts';
+
+/** max(x, 0); gradient 0 at x = 0. */
+export function relu(x: Tensor): Tensor {
+  assertTensor(x, 'relu');
+  return tidy(() => where(greater(x, 0), x, 0));
+}
+
+/** x for x > 0, exp(x) − 1 otherwise. */
+export function elu(x: Tensor): Tensor {
+  assertTensor(x, 'elu');
+  return tidy(() => where(greater(x, 0), x, expm1(minimum(x, 0))));
+}
+
+/** log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)), exact for any x; gradient sigmoid(x). */
+export function softplus(x: Tensor): Tensor {
+  assertTensor(x, 'softplus');
+  return tidy(() => add(maximum(x, 0), log1p(exp(neg(abs(x))))));
+}
+
+export function square(x: Tensor): Tensor {
+  assertTensor(x, 'square');
+  return mul(x, x);
+}
+
+/** Limits values to [low, high]; the gradient is 1 inside the closed interval, 0 outside. */
+export function clip(x: Tensor, low: number, high: number): Tensor {
+  assertTensor(x, 'clip');
+  if (!(low <= high)) throw new RangeError(`clip: low (${low}) must be <= high (${high})`);
+  return tidy(() => where(less(x, low), low, where(greater(x, high), high, x)));
+}
+
+/** log softmax(x) along `axis` = x − logsumexp(x). */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  assertTensor(x, 'logSoftmax');
+  return tidy(() => sub(x, logsumexp(x, axis, true)));
+}
+
+export function softmax(x: Tensor, axis = -1): Tensor {
+  assertTensor(x, 'softmax');
+  return tidy(() => exp(logSoftmax(x, axis)));
+}

@@ -1,0 +1,10 @@
+export * from './activation.ts';
+export * from './conv.ts';
+export * from './creation.ts';
+export * from './elementwise.ts';
+export * from './matmul.ts';
+export * from './random.ts';
+export * from './reduce.ts';
+export * from './scan.ts';
+export * from './shape.ts';
+export type { TensorLike } from './util.ts';

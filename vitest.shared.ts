@@ -1,0 +1,34 @@
+// One vitest setup for every package: a `unit` project (no GPU, parallel) and a `gpu`
+// project (files named *.gpu.test.ts) that runs in a single worker, one file at a time,
+// because every file opens the same WebGPU device and lavapipe is CPU-bound.
+import { defineConfig } from 'vitest/config';
+
+export function packageConfig(overrides: { testTimeout?: number } = {}) {
+  const testTimeout = overrides.testTimeout ?? 30_000;
+  return defineConfig({
+    test: {
+      passWithNoTests: true,
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'unit',
+            include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+            exclude: ['**/*.gpu.test.ts', '**/node_modules/**'],
+            testTimeout,
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'gpu',
+            include: ['src/**/*.gpu.test.ts', 'test/**/*.gpu.test.ts'],
+            fileParallelism: false,
+            maxWorkers: 1,
+            testTimeout: Math.max(testTimeout, 120_000),
+          },
+        },
+      ],
+    },
+  });
+}
