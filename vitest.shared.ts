@@ -5,9 +5,14 @@ import { defineConfig } from 'vitest/config';
 
 export function packageConfig(overrides: { testTimeout?: number } = {}) {
   const testTimeout = overrides.testTimeout ?? 30_000;
+  // A JSON report per run (`.vitest/test.json`, `.vitest/test-gpu.json`) lets tools/test-summary.ts
+  // print one total line for the whole workspace; turbo caches it with the task.
+  const report = (process.env.npm_lifecycle_event ?? 'test').replace(/[^a-z0-9-]/gi, '-');
   return defineConfig({
     test: {
       passWithNoTests: true,
+      reporters: ['default', 'json'],
+      outputFile: { json: `.vitest/${report}.json` },
       projects: [
         {
           extends: true,

@@ -58,7 +58,7 @@ export class Tensor {
 
   get storage(): Storage {
     if (this.#storage === null) {
-      throw new Error(`Tensor ${this.id} (shape ${fmt(this.shape)}, ${this.dtype}) was used after dispose()`);
+      throw new Error(`Tensor ${this.id} (shape ${fmt(this.shape)}, ${this.dtype}) is disposed (it was used after dispose())`);
     }
     return this.#storage;
   }

@@ -107,10 +107,10 @@ function binary(op: BinaryOp, x: TensorLike, z: TensorLike): Tensor {
   if (typeof x === 'number' && typeof z === 'number') {
     throw new TypeError(`${op}: at least one operand must be a Tensor (got two numbers)`);
   }
+  if (typeof x !== 'number') assertTensor(x, op, 'first operand');
+  if (typeof z !== 'number') assertTensor(z, op, 'second operand');
   const a = typeof x === 'number' ? asTensor(x, z as Tensor) : x;
   const b = typeof z === 'number' ? asTensor(z, a) : z;
-  assertTensor(a, op, 'first operand');
-  assertTensor(b, op, 'second operand');
   if (a.dtype !== b.dtype) {
     throw new TypeError(`${op}: dtypes differ (${a.dtype} ${fmt(a.shape)} and ${b.dtype} ${fmt(b.shape)}); cast one with cast()`);
   }
