@@ -1,7 +1,10 @@
 // @dreamer/tensor used the way another project would: by package name, through its exports map.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import * as T from '@dreamer/tensor';
 
@@ -34,5 +37,25 @@ describe('@dreamer/tensor as a dependency', () => {
       { cwd: import.meta.dirname, encoding: 'utf8' },
     );
     expect(out.trim()).toBe('2,3');
+  });
+});
+
+describe('@dreamer/tensor as published', () => {
+  test('the build emits JavaScript and declarations that plain Node imports', { timeout: 60_000 }, () => {
+    const pkgDir = join(import.meta.dirname, '..', '..', 'packages', 'tensor');
+    const out = mkdtempSync(join(tmpdir(), 'tensor-dist-'));
+    try {
+      const tsc = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsc');
+      execFileSync(tsc, ['-p', join(pkgDir, 'tsconfig.build.json'), '--outDir', out], { encoding: 'utf8' });
+      expect(existsSync(join(out, 'index.d.ts'))).toBe(true);
+      const js = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `const T = await import(${JSON.stringify(pathToFileURL(join(out, 'index.js')).href)}); console.log(String(T.sum(T.tensor([1, 2, 3])).dataSync()));`],
+        { encoding: 'utf8' },
+      );
+      expect(js.trim()).toBe('6');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,12 @@
+export {
+  openAdapter,
+  formatAdapter,
+  getGPU,
+  NO_ADAPTER_HELP,
+  NoAdapterError,
+  BufferUsage,
+  MapMode,
+  ShaderStage,
+  TextureUsage,
+} from './adapter.ts';
+export type { AdapterInfo, OpenedAdapter } from './adapter.ts';
