@@ -7,12 +7,22 @@
  * (L(x + h·eⱼ) − L(x − h·eⱼ)) / 2h for every element j of every input. All losses of one
  * input's perturbations are stacked into a single tensor so a device reads back once.
  */
-import { expect } from 'vitest';
+import { expect, test } from 'vitest';
 import { type DType, type Shape, Tensor, cast, getBackend, mul, stack, sum, tensor, tidy, valueAndGrad } from '../../src/index.ts';
+import type { SuiteDevice } from './device.ts';
 import { normals, rng, sizeOfShape, uniforms } from './util.ts';
 
 /** Makes `n` input values from a deterministic generator. */
 export type Gen = (rand: () => number, n: number) => number[];
+
+function distinct(r: () => number, n: number, shift: number): number[] {
+  const grid = Array.from({ length: n }, (_, k) => (k - Math.floor(n / 2)) * 0.15 + 0.02 + shift + 0.05 * r());
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [grid[i], grid[j]] = [grid[j], grid[i]];
+  }
+  return grid;
+}
 
 /** Input generators that keep values away from each op's kinks and poles. */
 export const gens = {
@@ -28,18 +38,11 @@ export const gens = {
   factors: ((r, n) => uniforms(r, n, 0.6, 1.4).map((v) => (r() < 0.5 ? -v : v))) satisfies Gen,
   /**
    * Distinct values at least 0.1 apart (a shuffled grid with jitter): no ties for max/min.
-   * Grid points are k·0.15 + 0.02, so the values also stay 0.02 away from 0.
+   * Grid points are k·0.15 + 0.02 + U[0, 0.05], so they also stay 0.02 away from 0 (relu's kink).
    */
-  distinct: ((r, n) => {
-    const grid = Array.from({ length: n }, (_, k) => (k - Math.floor(n / 2)) * 0.15 + 0.02 + 0.05 * r());
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      [grid[i], grid[j]] = [grid[j], grid[i]];
-    }
-    return grid;
-  }) satisfies Gen,
-  /** Like `distinct` but on the grid shifted by half a step: never within 0.02 of a `distinct` value. */
-  distinctShifted: ((r, n) => gens.distinct(r, n).map((v) => v + 0.075)) satisfies Gen,
+  distinct: ((r, n) => distinct(r, n, 0)) satisfies Gen,
+  /** The same grid shifted by half a step: always at least 0.025 away from any `distinct` value. */
+  distinctShifted: ((r, n) => distinct(r, n, 0.075)) satisfies Gen,
   /** Dividends for mod: integer part in −2..2, fractional part in [0.3, 0.7]. */
   modDividend: ((r, n) => Array.from({ length: n }, () => Math.floor(r() * 5) - 2 + 0.3 + 0.4 * r())) satisfies Gen,
   /** Divisors for mod: ±U[0.95, 1.05], so a / b keeps its fractional part inside [0.14, 0.86]. */
@@ -176,4 +179,46 @@ function unravel(index: number, shape: Shape): number[] {
 /** True if the active backend can hold `dtype`. */
 export function supports(dtype: DType): boolean {
   return getBackend().dtypes.includes(dtype);
+}
+
+/** One differentiable function to check, at one or more input shapes. */
+export interface GradCase {
+  readonly name: string;
+  readonly f: (...xs: Tensor[]) => Outputs;
+  /** Input shapes (and generators) to check at: one test each. The first set is the f32 subset. */
+  readonly shapes: readonly (readonly GradInput[])[];
+  /** Leave out of the f32 subset. */
+  readonly f64Only?: boolean;
+  /** A dtype the backend must support for this case (skipped otherwise). */
+  readonly needs?: DType;
+  /** Overrides of the device's gradient tolerances (each use states why). */
+  readonly tol?: { readonly eps?: number; readonly rtol?: number; readonly atol?: number };
+}
+
+/** Registers one test per case and input set; with an f32 device, only the subset. */
+export function registerGradCases(device: SuiteDevice, cases: readonly GradCase[]): void {
+  const full = device.dtype === 'f64';
+  for (const c of cases) {
+    if (!full && c.f64Only) continue;
+    const sets = full ? c.shapes : c.shapes.slice(0, 1);
+    sets.forEach((inputs, s) => {
+      const title = `${c.name} ${inputs.map((x) => `[${x.shape.join(', ')}]`).join(' ')}`;
+      test(title, async (ctx) => {
+        if (c.needs && !supports(c.needs)) ctx.skip();
+        const seed = 1 + s + hashName(c.name);
+        await gradCheck(
+          c.f,
+          inputs.map((x) => x.shape),
+          makeInputs(inputs, seed),
+          { dtype: device.dtype, ...device.tol.grad, ...c.tol, seed },
+        );
+      });
+    });
+  }
+}
+
+function hashName(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) >>> 0;
+  return h % 100_000;
 }
