@@ -91,15 +91,19 @@ export function valueAndGrad<P extends TensorTree, A = undefined>(
       throw e;
     }
     tape = outer;
-    const isPair = !(out as Tensor).isTensor;
-    const loss = isPair ? (out as { loss: Tensor }).loss : (out as Tensor);
-    const aux = isPair ? (out as { aux: A }).aux : undefined;
-    if (!loss || !(loss as Tensor).isTensor || loss.size !== 1 || !isFloat(loss.dtype)) {
-      const got = loss && (loss as Tensor).isTensor ? `shape ${fmt(loss.shape)} ${loss.dtype}` : String(loss);
-      throw new Error(`valueAndGrad: the function must return a float scalar (or {loss, aux}); got ${got}`);
-    }
+    // The tape is released on every path below, including a rejected loss: its holds would
+    // otherwise keep every recorded tensor (parameters included) from ever being freed.
+    let loss: Tensor;
+    let aux: A | undefined;
     let grads: Map<Tensor, Tensor>;
     try {
+      const isPair = out !== null && typeof out === 'object' && !(out as Tensor).isTensor;
+      loss = isPair ? (out as { loss: Tensor }).loss : (out as Tensor);
+      aux = isPair ? (out as { aux: A }).aux : undefined;
+      if (!loss || !(loss as Tensor).isTensor || loss.size !== 1 || !isFloat(loss.dtype)) {
+        const got = loss && (loss as Tensor).isTensor ? `shape ${fmt(loss.shape)} ${loss.dtype}` : String(loss);
+        throw new Error(`valueAndGrad: the function must return a float scalar (or {loss, aux}); got ${got}`);
+      }
       grads = backward(t, loss, leaves);
     } finally {
       releaseTape(t);

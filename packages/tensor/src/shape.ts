@@ -68,9 +68,11 @@ export function broadcastedAxes(inShape: Shape, outShape: Shape): number[] {
 
 /** Resolves a possibly negative axis; the error names the op, the axis and the shape. */
 export function normalizeAxis(op: string, axis: number, rank: number, shape?: Shape): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  // A rank-0 tensor has no axes: accepting 0 there made cumsum/gather/concat read past the shape.
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     const where = shape ? ` for shape ${fmt(shape)}` : '';
-    throw new ShapeError(`${op}: axis ${axis} is out of range${where} (rank ${rank}; expected -${rank} <= axis < ${rank})`);
+    const valid = rank === 0 ? 'a rank-0 tensor has no axes' : `expected -${rank} <= axis < ${rank}`;
+    throw new ShapeError(`${op}: axis ${axis} is out of range${where} (rank ${rank}; ${valid})`);
   }
   return axis < 0 ? axis + rank : axis;
 }

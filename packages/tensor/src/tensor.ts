@@ -155,6 +155,7 @@ export function wrapBuffer(backend: Backend, buffer: unknown, shape: Shape, dtyp
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i])) {
         const ins = inputs.map((x) => `${fmt(x.shape)} ${x.dtype}`).join(', ');
+        t.dispose(); // nobody will own the failed output
         throw new NumericsError(`${op} produced ${values[i]} at flat index ${i} of its output ${fmt(shape)} (inputs: ${ins || 'none'})`);
       }
     }

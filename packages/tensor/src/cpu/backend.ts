@@ -104,8 +104,13 @@ export class CpuBackend implements Backend<Arr> {
     const out = this.#alloc(dtype, src.length);
     if (dtype === 'bool') {
       for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
+    } else if (dtype === 'i32') {
+      // Truncate toward zero and saturate at the i32 range (NaN → 0), as WGSL's i32(f32) does.
+      for (let i = 0; i < src.length; i++) {
+        const v = src[i];
+        out[i] = v !== v ? 0 : v >= 2147483647 ? 2147483647 : v <= -2147483648 ? -2147483648 : Math.trunc(v);
+      }
     } else {
-      // Int32Array stores truncate toward zero; float arrays round to nearest.
       out.set(src);
     }
     return out;

@@ -5,8 +5,9 @@
  */
 import { tidy } from '../engine.ts';
 import type { Tensor } from '../tensor.ts';
-import { abs, add, exp, expm1, greater, less, log1p, maximum, minimum, mul, neg, sub, where } from './elementwise.ts';
-import { logsumexp } from './reduce.ts';
+import { abs, add, div, exp, expm1, greater, less, log, log1p, maximum, minimum, mul, neg, sub, where } from './elementwise.ts';
+import { max, sum } from './reduce.ts';
+import { stopGradient } from './shape.ts';
 import { assertTensor } from './util.ts';
 
 /** max(x, 0); gradient 0 at x = 0. */
@@ -39,13 +40,29 @@ export function clip(x: Tensor, low: number, high: number): Tensor {
   return tidy(() => where(less(x, low), low, where(greater(x, high), high, x)));
 }
 
-/** log softmax(x) along `axis` = x − logsumexp(x). */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  assertTensor(x, 'logSoftmax');
-  return tidy(() => sub(x, logsumexp(x, axis, true)));
+/**
+ * x − max(x) along `axis` (the max gets no gradient; it cancels in softmax and logSoftmax).
+ * Shifting first keeps full precision: x − logsumexp(x) would round logsumexp at the
+ * magnitude of x (in f32, ulp(1000) ≈ 6e-5) and carry that error into every output.
+ */
+function shiftByMax(x: Tensor, axis: number): Tensor {
+  return sub(x, stopGradient(max(x, axis, true)));
 }
 
+/** log softmax(x) along `axis` = (x − m) − log Σ exp(x − m), m = max(x). */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  assertTensor(x, 'logSoftmax');
+  return tidy(() => {
+    const shifted = shiftByMax(x, axis);
+    return sub(shifted, log(sum(exp(shifted), axis, true)));
+  });
+}
+
+/** exp(x − m) / Σ exp(x − m), m = max(x) along `axis`. */
 export function softmax(x: Tensor, axis = -1): Tensor {
   assertTensor(x, 'softmax');
-  return tidy(() => exp(logSoftmax(x, axis)));
+  return tidy(() => {
+    const e = exp(shiftByMax(x, axis));
+    return div(e, sum(e, axis, true));
+  });
 }

@@ -185,7 +185,7 @@ export function where(cond: Tensor, x: TensorLike, z: TensorLike): Tensor {
   return y;
 }
 
-/** Converts to another dtype (float → int truncates toward zero; to bool tests ≠ 0). */
+/** Converts to another dtype (float → i32 truncates toward zero and saturates, NaN → 0; to bool tests ≠ 0). */
 export function cast(x: Tensor, dtype: DType): Tensor {
   assertTensor(x, 'cast');
   assertDType(dtype, 'cast');

@@ -25,9 +25,8 @@ export interface UniformOptions {
 /** U[low, high) samples (default [0, 1)). */
 export function randomUniform(key: RandomKey, shape: Shape, options: UniformOptions = {}): Tensor {
   const { low = 0, high = 1, dtype = 'f32' } = options;
-  const u = draw('randomUniform', 'uniform', key, shape, dtype);
-  if (low === 0 && high === 1) return u;
-  return tidy(() => add(mul(u, high - low), low));
+  if (low === 0 && high === 1) return draw('randomUniform', 'uniform', key, shape, dtype);
+  return tidy(() => add(mul(draw('randomUniform', 'uniform', key, shape, dtype), high - low), low));
 }
 
 export interface NormalOptions {
@@ -39,7 +38,6 @@ export interface NormalOptions {
 /** N(mean, std²) samples (default standard normal). */
 export function randomNormal(key: RandomKey, shape: Shape, options: NormalOptions = {}): Tensor {
   const { mean = 0, std = 1, dtype = 'f32' } = options;
-  const z = draw('randomNormal', 'normal', key, shape, dtype);
-  if (mean === 0 && std === 1) return z;
-  return tidy(() => add(mul(z, std), mean));
+  if (mean === 0 && std === 1) return draw('randomNormal', 'normal', key, shape, dtype);
+  return tidy(() => add(mul(draw('randomNormal', 'normal', key, shape, dtype), std), mean));
 }

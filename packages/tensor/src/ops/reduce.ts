@@ -5,7 +5,7 @@ import { tidy } from '../engine.ts';
 import { isFloat } from '../dtype.ts';
 import { type Shape, ShapeError, fmt, normalizeAxes, normalizeAxis } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
-import { add, cast, div, equal, exp, log, mul, sub } from './elementwise.ts';
+import { abs, add, cast, div, equal, exp, less, log, mul, sub, where } from './elementwise.ts';
 import { reshape, stopGradient } from './shape.ts';
 import { assertTensor, wrap } from './util.ts';
 
@@ -64,7 +64,9 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   assertTensor(x, 'logsumexp');
   const axes = normalizeAxes('logsumexp', axis, x.shape);
   return tidy(() => {
-    const m = stopGradient(max(x, axes, true));
+    const mx = stopGradient(max(x, axes, true));
+    // An infinite max (all −∞, or some +∞) would make x − m NaN; shifting by 0 gives ∓∞ as it should.
+    const m = where(less(abs(mx), Infinity), mx, 0);
     const out = add(log(sum(exp(sub(x, m)), axes, true)), m);
     return keepdims ? out : reshape(out, reducedShape(x.shape, axes, false));
   });

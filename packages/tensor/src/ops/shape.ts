@@ -211,6 +211,7 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   assertTensor(indices, 'gather', 'indices');
   if (indices.dtype !== 'i32') throw new TypeError(`gather: indices have dtype ${indices.dtype}; expected i32`);
   const ax = normalizeAxis('gather', axis, x.rank, x.shape);
+  if (x.shape[ax] === 0 && indices.size > 0) throw new ShapeError(`gather: axis ${ax} of shape ${fmt(x.shape)} is empty; there is nothing to pick`);
   const backend = x.backend;
   const shape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
   const y = wrap('gather', backend, backend.gather(x, indices, ax), shape, x.dtype, [x, indices]);
