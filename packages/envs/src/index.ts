@@ -1,0 +1,34 @@
+export type {
+  Action,
+  ActionSpec,
+  ArraySpec,
+  ContinuousAction,
+  ContinuousActionSpec,
+  DiscreteAction,
+  DiscreteActionSpec,
+  Env,
+  Observation,
+  ObservationSpec,
+  ObsDType,
+  TimeStep,
+} from './env.ts';
+export { EnvBase, specSize, validateAction } from './env.ts';
+export { Rng, seedWord } from './rng.ts';
+export { DummyEnv, type DummyOptions } from './dummy.ts';
+export { tolerance, sigmoid, SIGMOIDS, type Sigmoid, type ToleranceOptions } from './control/tolerance.ts';
+export {
+  FULL_ACTION_NAMES,
+  GRID,
+  IMAGE_SIZE,
+  MinAtarEnv,
+  renderGrid,
+  type Game,
+  type MinAtarOptions,
+  type RGB,
+} from './minatar/base.ts';
+export { Breakout } from './minatar/breakout.ts';
+export { Freeway, FREEWAY_MAX_STEPS } from './minatar/freeway.ts';
+export { Asterix } from './minatar/asterix.ts';
+export { Seaquest } from './minatar/seaquest.ts';
+export { SpaceInvaders } from './minatar/space_invaders.ts';
+export { editDistance, isEnvName, listEnvs, makeEnv, nearestEnvName, type TaskName, type TaskOptions } from './registry.ts';
