@@ -10,3 +10,4 @@ export {
   TextureUsage,
 } from './adapter.ts';
 export type { AdapterInfo, OpenedAdapter } from './adapter.ts';
+export { WebGPUBackend, GpuBuffer, registerWebGPU, sizeClass } from './backend.ts';

@@ -1,0 +1,674 @@
+/**
+ * The WebGPU backend of @dreamer/tensor.
+ *
+ * Execution model: a kernel launch is plain data — { kernel name, pipeline (cached by WGSL source),
+ * bind group entries, workgroup counts } — recorded into one pending command encoder and one open
+ * compute pass; launches are submitted in batches (every MAX_BATCH launches, or when a read needs
+ * the results). The GPU is read back only when `read()` is awaited: flush, copy into a MAP_READ
+ * staging buffer, mapAsync, and copy out of the mapped range directly.
+ *
+ * Memory: every element is 4 bytes on the GPU — f32, i32, and bool stored as u32 0/1 (converted
+ * to/from Uint8Array on upload and read). f64 is not supported. Buffers are rounded up to a size
+ * class (four steps per power of two, ≥ 16 bytes); a disposed buffer waits in `#released` until
+ * the launches recorded before its disposal were submitted, then goes to the pool of its size
+ * class for reuse (the queue runs submissions in order, and `writeBuffer` into a pooled buffer is
+ * ordered after those submissions).
+ *
+ * Errors: pipeline creation runs inside validation error scopes, every submit inside validation
+ * and out-of-memory scopes, and the device's uncapturederror / lost are recorded; the next launch
+ * or read throws an Error naming the kernels involved — never silent zeros.
+ */
+import type {
+  ArgReduceOp,
+  Backend,
+  BinaryOp,
+  Conv2dGeometry,
+  DType,
+  Operand,
+  RandomDist,
+  ReduceOp,
+  ScanOp,
+  Shape,
+  TypedArray,
+  UnaryOp,
+} from '@dreamer/tensor';
+import { registerBackend } from '@dreamer/tensor';
+import { BufferUsage, MapMode, openAdapter } from './adapter.ts';
+import { binaryWGSL, castWGSL, whereWGSL, type BroadcastMode } from './kernels/binary.ts';
+import { WG } from './kernels/common.ts';
+import { conv2dBackwardFilterWGSL, conv2dBackwardInputWGSL, conv2dWGSL } from './kernels/conv.ts';
+import { copyWGSL } from './kernels/copy.ts';
+import { fillWGSL } from './kernels/fill.ts';
+import { gatherWGSL, scatterAddWGSL } from './kernels/gather.ts';
+import { matmulBlockedWGSL } from './kernels/matmul.ts';
+import { randomWGSL } from './kernels/random.ts';
+import { argReduceWGSL, reduceWGSL } from './kernels/reduce.ts';
+import { scanWGSL } from './kernels/scan.ts';
+import { unaryWGSL } from './kernels/unary.ts';
+
+/** A buffer of this backend: a pooled GPUBuffer and the number of elements it holds. */
+export class GpuBuffer {
+  readonly buffer: GPUBuffer;
+  /** Bytes of the underlying (size-class) GPUBuffer. */
+  readonly capacity: number;
+  /** Elements (4 bytes each). */
+  readonly size: number;
+  disposed = false;
+  /** The batch whose launches last wrote this buffer (-1: only uploaded). */
+  writtenIn = -1;
+  constructor(buffer: GPUBuffer, capacity: number, size: number) {
+    this.buffer = buffer;
+    this.capacity = capacity;
+    this.size = size;
+  }
+}
+
+/** Launches recorded before a flush is forced. */
+const MAX_BATCH = 64;
+/** Reductions at least this long use a workgroup per output element. */
+const TREE_REDUCE_MIN = 256;
+const MAX_GROUPS = 65535;
+const STORAGE_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+
+/** Rounds a byte count up to a size class: 16 bytes at least, then 4 steps per power of two. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 16) return 16;
+  const p = 2 ** Math.floor(Math.log2(bytes - 1));
+  const step = Math.max(4, p / 4);
+  return Math.ceil(bytes / step) * step;
+}
+
+interface Pipeline {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  /** Set (asynchronously) when creation failed; later launches of it throw at once. */
+  error: Error | null;
+}
+
+const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+const stridesOf = (shape: Shape): number[] => {
+  const out = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    out[i] = s;
+    s *= shape[i];
+  }
+  return out;
+};
+const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+/** Strides of `inShape` read as broadcast to `outShape` (0 on repeated axes). */
+function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(inShape);
+  const lead = outShape.length - inShape.length;
+  return outShape.map((_, i) => (i < lead || inShape[i - lead] === 1 ? 0 : own[i - lead]));
+}
+function splitAt(shape: Shape, axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
+}
+function f32Bits(v: number): number {
+  return new Uint32Array(new Float32Array([v]).buffer)[0];
+}
+
+type Op = Operand<GpuBuffer>;
+
+export class WebGPUBackend implements Backend<GpuBuffer> {
+  readonly name = 'webgpu';
+  readonly dtypes: readonly DType[] = ['f32', 'i32', 'bool'];
+  readonly device: GPUDevice;
+  readonly #maxBinding: number;
+  readonly #pipelines = new Map<string, Pipeline>();
+  readonly #pool = new Map<number, GPUBuffer[]>();
+  #released: GPUBuffer[] = [];
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  #batch: string[] = [];
+  #pendingErrors: Promise<Error | null>[] = [];
+  /** Device loss: sticky. */
+  #fatal: Error | null = null;
+  /** The first validation/OOM error since the last throw: thrown once by the next launch or read. */
+  #error: Error | null = null;
+  #bytes = 0;
+  #destroyed = false;
+  /** The open batch's serial number (incremented by each submit). */
+  #serial = 0;
+  /**
+   * Batches whose submit failed validation/OOM: their command buffer never ran, so every buffer
+   * written from that batch up to the one open when the failure was reported (conservatively)
+   * holds garbage; reading it or launching on it throws instead of returning stale data.
+   */
+  #lost: { from: number; to: number; error: Error }[] = [];
+
+  private constructor(device: GPUDevice) {
+    this.device = device;
+    this.#maxBinding = device.limits.maxStorageBufferBindingSize;
+    const onError = (ev: Event): void => {
+      const error = (ev as GPUUncapturedErrorEvent).error;
+      this.#error ??= new Error(`webgpu: device error: ${error?.message ?? String(error)}`);
+    };
+    const target = device as unknown as { addEventListener?: (t: string, f: (ev: Event) => void) => void; onuncapturederror?: unknown };
+    if (typeof target.addEventListener === 'function') target.addEventListener('uncapturederror', onError);
+    else target.onuncapturederror = onError;
+    void device.lost.then((info) => {
+      if (!this.#destroyed) this.#fatal ??= new Error(`webgpu: device lost (${info.reason}): ${info.message}`);
+    });
+  }
+
+  /** Opens the adapter and a device with the adapter's storage-buffer limits. */
+  static async create(): Promise<WebGPUBackend> {
+    const { adapter } = await openAdapter();
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+      },
+    });
+    return new WebGPUBackend(device);
+  }
+
+  /** Destroys the device (Dawn keeps Node alive until then). The backend is unusable afterwards. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#encoder = null;
+    this.#pass = null;
+    for (const list of this.#pool.values()) for (const b of list) b.destroy();
+    this.#pool.clear();
+    this.device.destroy();
+  }
+
+  // ---- memory -------------------------------------------------------------------------
+
+  #alloc(size: number): GpuBuffer {
+    const bytes = size * 4;
+    if (bytes > this.#maxBinding) {
+      throw new RangeError(`webgpu: a buffer of ${size} elements (${bytes} bytes) exceeds maxStorageBufferBindingSize (${this.#maxBinding} bytes)`);
+    }
+    const cls = Math.min(sizeClass(bytes), this.#maxBinding);
+    const pooled = this.#pool.get(cls)?.pop();
+    const buffer = pooled ?? this.device.createBuffer({ size: cls, usage: STORAGE_USAGE });
+    this.#bytes += cls;
+    return new GpuBuffer(buffer, cls, size);
+  }
+
+  #release(buffer: GPUBuffer): void {
+    this.#released.push(buffer);
+  }
+
+  upload(values: TypedArray, dtype: DType): GpuBuffer {
+    this.#check();
+    let data: Float32Array | Int32Array | Uint32Array;
+    if (dtype === 'bool') data = Uint32Array.from(values as Uint8Array, (v) => (v ? 1 : 0));
+    else if (dtype === 'f32') data = values instanceof Float32Array ? values : Float32Array.from(values);
+    else if (dtype === 'i32') data = values instanceof Int32Array ? values : Int32Array.from(values);
+    else throw new TypeError('webgpu: f64 is not supported (dtypes: f32, i32, bool)');
+    const out = this.#alloc(values.length);
+    if (data.length > 0) this.device.queue.writeBuffer(out.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return out;
+  }
+
+  async read(buffer: GpuBuffer, dtype: DType, size: number): Promise<TypedArray> {
+    if (this.#destroyed) throw new Error('webgpu: the backend was destroyed');
+    if (this.#fatal) throw this.#fatal;
+    if (buffer.disposed) throw new Error('webgpu: read of a disposed buffer');
+    const bytes = size * 4;
+    const staging = this.device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    this.#endPass();
+    if (bytes > 0) this.#encoder!.copyBufferToBuffer(buffer.buffer, 0, staging, 0, bytes);
+    this.#flush('read');
+    try {
+      await this.#drainErrors();
+      await staging.mapAsync(MapMode.READ, 0, Math.max(16, bytes));
+      await this.#drainErrors();
+      const lost = this.#lostError(buffer);
+      if (lost) throw new Error(`webgpu: this buffer's contents were lost: ${lost.message}`);
+      const mapped = staging.getMappedRange(0, Math.max(16, bytes));
+      let out: TypedArray;
+      if (dtype === 'bool') {
+        out = new Uint8Array(size);
+        out.set(new Uint32Array(mapped, 0, size));
+      } else if (dtype === 'i32') {
+        out = new Int32Array(size);
+        out.set(new Int32Array(mapped, 0, size));
+      } else {
+        out = new Float32Array(size);
+        out.set(new Float32Array(mapped, 0, size));
+      }
+      staging.unmap();
+      return out;
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  dispose(buffer: GpuBuffer): void {
+    if (buffer.disposed) return;
+    buffer.disposed = true;
+    this.#bytes -= buffer.capacity;
+    this.#release(buffer.buffer);
+  }
+
+  /** Bytes of live buffers (their size classes; pooled free buffers are not counted). */
+  bytesInUse(): number {
+    return this.#bytes;
+  }
+
+  /** Bytes held by free buffers in the pool (reusable, not yet returned to the driver). */
+  pooledBytes(): number {
+    let total = 0;
+    for (const list of this.#pool.values()) for (const b of list) total += b.size;
+    return total;
+  }
+
+  /** Destroys every pooled free buffer (buffers still waiting for a submit stay until the next one). */
+  trimPool(): void {
+    for (const list of this.#pool.values()) for (const b of list) b.destroy();
+    this.#pool.clear();
+  }
+
+  // ---- launching ----------------------------------------------------------------------
+
+  #check(): void {
+    if (this.#destroyed) throw new Error('webgpu: the backend was destroyed');
+    if (this.#fatal) throw this.#fatal;
+    const error = this.#error;
+    if (error) {
+      this.#error = null;
+      throw error;
+    }
+  }
+
+  /** popErrorScope, never rejecting (it rejects once the device is destroyed). */
+  #popScope(): Promise<GPUError | null> {
+    return this.device.popErrorScope().catch(() => null);
+  }
+
+  #pipeline(name: string, code: string): Pipeline {
+    let p = this.#pipelines.get(code);
+    if (p) {
+      if (p.error) throw p.error;
+      return p;
+    }
+    this.device.pushErrorScope('internal');
+    this.device.pushErrorScope('validation');
+    const module = this.device.createShaderModule({ label: name, code });
+    const pipeline = this.device.createComputePipeline({ label: name, layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const layout = pipeline.getBindGroupLayout(0);
+    const made: Pipeline = { pipeline, layout, error: null };
+    const failed = (e: GPUError | null): Error | null => {
+      if (!e) return null;
+      made.error ??= new Error(`webgpu: kernel ${name} failed to compile: ${e.message}`);
+      return made.error;
+    };
+    this.#pendingErrors.push(this.#popScope().then(failed), this.#popScope().then(failed));
+    p = made;
+    this.#pipelines.set(code, p);
+    return p;
+  }
+
+  /** Workgroup counts for `n` threads in 1-D groups of WG: ≤ 65535 per dimension. */
+  static grid(groups: number): [number, number, number] {
+    if (groups <= MAX_GROUPS) return [Math.max(1, groups), 1, 1];
+    const y = Math.ceil(groups / MAX_GROUPS);
+    if (y > MAX_GROUPS) throw new RangeError(`webgpu: ${groups} workgroups exceed 65535²`);
+    return [Math.ceil(groups / y), y, 1];
+  }
+
+  /**
+   * Records one launch: params (u32 words; P[0] is usually the thread count), buffers bound at
+   * 1.., and workgroup counts. `name` labels errors.
+   */
+  #launch(name: string, code: string, params: readonly number[], buffers: readonly GpuBuffer[], groups: [number, number, number], outputs = 1): void {
+    const { pipeline, layout } = this.#pipeline(name, code);
+    this.#check();
+    for (const b of buffers) {
+      const lost = this.#lostError(b);
+      if (lost) throw new Error(`webgpu: an input of ${name} was lost: ${lost.message}`);
+    }
+    for (const b of buffers.slice(buffers.length - outputs)) b.writtenIn = this.#serial;
+    const words = Uint32Array.from(params, (v) => v >>> 0);
+    const pbuf = this.#alloc(Math.max(4, words.length));
+    this.device.queue.writeBuffer(pbuf.buffer, 0, words);
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: pbuf.buffer } }];
+    buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.buffer } }));
+    const bindGroup = this.device.createBindGroup({ label: name, layout, entries });
+    if (!this.#encoder) this.#encoder = this.device.createCommandEncoder();
+    if (!this.#pass) this.#pass = this.#encoder.beginComputePass();
+    this.#pass.setPipeline(pipeline);
+    this.#pass.setBindGroup(0, bindGroup);
+    this.#pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    this.#batch.push(name);
+    this.dispose(pbuf);
+    if (this.#batch.length >= MAX_BATCH) this.#flush('batch');
+  }
+
+  /** An element-wise launch over n threads (skipped when n is 0). */
+  #launch1d(name: string, code: string, params: readonly number[], buffers: readonly GpuBuffer[], n: number, outputs = 1): void {
+    if (n === 0) return;
+    this.#launch(name, code, params, buffers, WebGPUBackend.grid(Math.ceil(n / WG)), outputs);
+  }
+
+  #endPass(): void {
+    if (this.#pass) {
+      this.#pass.end();
+      this.#pass = null;
+    }
+    if (!this.#encoder) this.#encoder = this.device.createCommandEncoder();
+  }
+
+  /** Submits everything recorded; released buffers become reusable. */
+  #flush(why: string): void {
+    if (!this.#encoder) return;
+    this.#endPass();
+    const kernels = this.#batch.length > 0 ? this.#batch.join(', ') : why;
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    this.device.queue.submit([this.#encoder.finish()]);
+    const serial = this.#serial;
+    const label = (e: GPUError | null): Error | null => {
+      if (!e) return null;
+      const error = new Error(`webgpu: error in a batch running [${kernels}]: ${e.message}`);
+      this.#lost.push({ from: serial, to: this.#serial, error });
+      return error;
+    };
+    this.#pendingErrors.push(this.#popScope().then(label), this.#popScope().then(label));
+    this.#encoder = null;
+    this.#batch = [];
+    this.#serial++;
+    for (const b of this.#released) {
+      const list = this.#pool.get(b.size);
+      if (list) list.push(b);
+      else this.#pool.set(b.size, [b]);
+    }
+    this.#released = [];
+  }
+
+  #lostError(b: GpuBuffer): Error | null {
+    for (const r of this.#lost) if (b.writtenIn >= r.from && b.writtenIn <= r.to) return r.error;
+    return null;
+  }
+
+  async #drainErrors(): Promise<void> {
+    const pending = this.#pendingErrors;
+    this.#pendingErrors = [];
+    // Errors from scopes name their kernel: they win over an uncaptured error of the same cause.
+    const errors = (await Promise.all(pending)).filter((e) => e !== null);
+    if (this.#fatal) throw this.#fatal;
+    const first = errors[0] ?? this.#error;
+    this.#error = null;
+    if (first) throw first;
+  }
+
+  /** Submits pending work and waits until the GPU is idle (throws recorded errors). */
+  async sync(): Promise<void> {
+    this.#flush('sync');
+    await this.device.queue.onSubmittedWorkDone();
+    await this.#drainErrors();
+  }
+
+  /**
+   * Escape hatch for custom kernels (and the error-path tests): records `code` (entry point
+   * `main`, params as `array<u32>` at binding 0, `buffers` at bindings 1..) over `threads`
+   * threads in 1-D workgroups of WG = 256 (see kernels/common.ts). Errors surface, naming `name`, from
+   * this or a later launch, or from the next read.
+   */
+  runWGSL(name: string, code: string, params: readonly number[], buffers: readonly GpuBuffer[], threads: number): void {
+    this.#launch1d(name, code, params, buffers, threads, buffers.length);
+  }
+
+  // ---- primitives ---------------------------------------------------------------------
+
+  fill(shape: Shape, dtype: DType, value: number): GpuBuffer {
+    const n = sizeOf(shape);
+    const out = this.#alloc(n);
+    const bits = dtype === 'f32' ? f32Bits(value) : dtype === 'i32' ? Math.trunc(value) | 0 : value ? 1 : 0;
+    this.#launch1d('fill', fillWGSL(), [n, bits], [out], n);
+    return out;
+  }
+
+  unary(op: UnaryOp, x: Op): GpuBuffer {
+    const n = sizeOf(x.shape);
+    const out = this.#alloc(n);
+    this.#launch1d(`unary.${op}`, unaryWGSL(op, x.dtype), [n], [x.buffer, out], n);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: Op, b: Op, outShape: Shape, outDType: DType): GpuBuffer {
+    const n = sizeOf(outShape);
+    const out = this.#alloc(n);
+    const aSame = sameShape(a.shape, outShape);
+    const bSame = sameShape(b.shape, outShape);
+    let mode: BroadcastMode;
+    let params: number[] = [n];
+    if (aSame && bSame) mode = 'same';
+    else if (aSame && sizeOf(b.shape) === 1) mode = 'scalarB';
+    else if (bSame && sizeOf(a.shape) === 1) mode = 'scalarA';
+    else {
+      mode = 'general';
+      params = [n, outShape.length, ...outShape, ...broadcastStrides(a.shape, outShape), ...broadcastStrides(b.shape, outShape)];
+    }
+    this.#launch1d(`binary.${op}`, binaryWGSL(op, a.dtype, outDType, mode), params, [a.buffer, b.buffer, out], n);
+    return out;
+  }
+
+  where(cond: Op, a: Op, b: Op, outShape: Shape): GpuBuffer {
+    const n = sizeOf(outShape);
+    const out = this.#alloc(n);
+    const params = [n, outShape.length, ...outShape, ...[cond, a, b].flatMap((x) => broadcastStrides(x.shape, outShape))];
+    this.#launch1d('where', whereWGSL(a.dtype), params, [cond.buffer, a.buffer, b.buffer, out], n);
+    return out;
+  }
+
+  cast(x: Op, dtype: DType): GpuBuffer {
+    const n = sizeOf(x.shape);
+    if (x.dtype === dtype) return this.#copy(x.buffer, n);
+    const out = this.#alloc(n);
+    this.#launch1d(`cast.${x.dtype}->${dtype}`, castWGSL(x.dtype, dtype), [n], [x.buffer, out], n);
+    return out;
+  }
+
+  #copy(x: GpuBuffer, n: number): GpuBuffer {
+    const out = this.#alloc(n);
+    if (n > 0) {
+      this.#endPass();
+      const lost = this.#lostError(x);
+      if (lost) throw new Error(`webgpu: an input of cast was lost: ${lost.message}`);
+      this.#encoder!.copyBufferToBuffer(x.buffer, 0, out.buffer, 0, n * 4);
+      out.writtenIn = this.#serial;
+    }
+    return out;
+  }
+
+  reduce(op: ReduceOp, x: Op, axes: readonly number[]): GpuBuffer {
+    const strides = stridesOf(x.shape);
+    const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const nOut = sizeOf(kept.map((i) => x.shape[i]));
+    const r = sizeOf(axes.map((i) => x.shape[i]));
+    const out = this.#alloc(nOut);
+    const params = [
+      nOut,
+      kept.length,
+      r,
+      axes.length,
+      ...kept.map((i) => x.shape[i]),
+      ...kept.map((i) => strides[i]),
+      ...axes.map((i) => x.shape[i]),
+      ...axes.map((i) => strides[i]),
+    ];
+    if (nOut === 0) return out;
+    const tree = r >= TREE_REDUCE_MIN;
+    const code = reduceWGSL(op, x.dtype, tree);
+    if (tree) this.#launch(`reduce.${op}`, code, params, [x.buffer, out], WebGPUBackend.grid(nOut));
+    else this.#launch1d(`reduce.${op}`, code, params, [x.buffer, out], nOut);
+    return out;
+  }
+
+  argReduce(op: ArgReduceOp, x: Op, axis: number): GpuBuffer {
+    const [outer, len, inner] = splitAt(x.shape, axis);
+    const n = outer * inner;
+    const out = this.#alloc(n);
+    if (len > 0) this.#launch1d(op, argReduceWGSL(op, x.dtype), [n, len, inner], [x.buffer, out], n);
+    return out;
+  }
+
+  matmul(a: Op, b: Op, transA: boolean, transB: boolean): GpuBuffer {
+    if (a.dtype === 'bool') throw new Error('not implemented on webgpu yet: matmul for bool');
+    const [ba, a1, a2] = a.shape;
+    const [bb, b1, b2] = b.shape;
+    const m = transA ? a2 : a1;
+    const k = transA ? a1 : a2;
+    const n = transB ? b1 : b2;
+    const batch = Math.max(ba, bb);
+    const out = this.#alloc(batch * m * n);
+    if (m * n === 0) return out;
+    if (Math.ceil(m / 32) > MAX_GROUPS || Math.ceil(n / 32) > MAX_GROUPS) throw new RangeError(`webgpu: matmul ${m}×${n} exceeds the dispatch grid`);
+    const code = matmulBlockedWGSL(transA, transB, a.dtype);
+    for (let b0 = 0; b0 < batch; b0 += MAX_GROUPS) {
+      const nb = Math.min(MAX_GROUPS, batch - b0);
+      const params = [m, n, k, ba === 1 ? 0 : m * k, bb === 1 ? 0 : k * n, b0];
+      this.#launch('matmul', code, params, [a.buffer, b.buffer, out], [Math.ceil(n / 32), Math.ceil(m / 32), nb]);
+    }
+    return out;
+  }
+
+  #convParams(total: number, xShape: Shape, wShape: Shape, yShape: Shape, g: Conv2dGeometry): number[] {
+    const [n, h, w, c] = xShape;
+    const [kh, kw, , o] = wShape;
+    const [, oh, ow] = yShape;
+    return [total, n, h, w, c, kh, kw, o, oh, ow, g.strides[0], g.strides[1], g.pads[0], g.pads[2]];
+  }
+
+  #convOutShape(xShape: Shape, wShape: Shape, g: Conv2dGeometry): Shape {
+    const [n, h, w] = xShape;
+    const [kh, kw, , o] = wShape;
+    const oh = Math.floor((h + g.pads[0] + g.pads[1] - kh) / g.strides[0]) + 1;
+    const ow = Math.floor((w + g.pads[2] + g.pads[3] - kw) / g.strides[1]) + 1;
+    return [n, oh, ow, o];
+  }
+
+  conv2d(x: Op, w: Op, g: Conv2dGeometry): GpuBuffer {
+    if (x.dtype !== 'f32') throw new Error(`not implemented on webgpu yet: conv2d for ${x.dtype}`);
+    const yShape = this.#convOutShape(x.shape, w.shape, g);
+    const total = sizeOf(yShape);
+    const out = this.#alloc(total);
+    this.#launch1d('conv2d', conv2dWGSL(), this.#convParams(total, x.shape, w.shape, yShape, g), [x.buffer, w.buffer, out], total);
+    return out;
+  }
+
+  conv2dBackwardInput(dy: Op, w: Op, inputShape: Shape, g: Conv2dGeometry): GpuBuffer {
+    if (dy.dtype !== 'f32') throw new Error(`not implemented on webgpu yet: conv2dBackwardInput for ${dy.dtype}`);
+    const total = sizeOf(inputShape);
+    const out = this.#alloc(total);
+    this.#launch1d(
+      'conv2dBackwardInput',
+      conv2dBackwardInputWGSL(),
+      this.#convParams(total, inputShape, w.shape, dy.shape, g),
+      [dy.buffer, w.buffer, out],
+      total,
+    );
+    return out;
+  }
+
+  conv2dBackwardFilter(x: Op, dy: Op, filterShape: Shape, g: Conv2dGeometry): GpuBuffer {
+    if (x.dtype !== 'f32') throw new Error(`not implemented on webgpu yet: conv2dBackwardFilter for ${x.dtype}`);
+    const total = sizeOf(filterShape);
+    const out = this.#alloc(total);
+    this.#launch1d(
+      'conv2dBackwardFilter',
+      conv2dBackwardFilterWGSL(),
+      this.#convParams(total, x.shape, filterShape, dy.shape, g),
+      [x.buffer, dy.buffer, out],
+      total,
+    );
+    return out;
+  }
+
+  /** dst[dOff + Σ idx·dStr] = src[sOff + Σ idx·sStr] over `shape`. */
+  #stridedCopy(name: string, src: GpuBuffer, sOff: number, sStr: readonly number[], dst: GpuBuffer, dOff: number, dStr: readonly number[], shape: Shape): void {
+    const n = sizeOf(shape);
+    this.#launch1d(name, copyWGSL(), [n, shape.length, sOff, dOff, ...shape, ...sStr, ...dStr], [src, dst], n);
+  }
+
+  transpose(x: Op, perm: readonly number[]): GpuBuffer {
+    const strides = stridesOf(x.shape);
+    const shape = perm.map((p) => x.shape[p]);
+    const out = this.#alloc(sizeOf(shape));
+    this.#stridedCopy('transpose', x.buffer, 0, perm.map((p) => strides[p]), out, 0, stridesOf(shape), shape);
+    return out;
+  }
+
+  expand(x: Op, shape: Shape): GpuBuffer {
+    const out = this.#alloc(sizeOf(shape));
+    this.#stridedCopy('expand', x.buffer, 0, broadcastStrides(x.shape, shape), out, 0, stridesOf(shape), shape);
+    return out;
+  }
+
+  slice(x: Op, begin: readonly number[], size: readonly number[]): GpuBuffer {
+    const strides = stridesOf(x.shape);
+    const offset = begin.reduce((o, b, i) => o + b * strides[i], 0);
+    const out = this.#alloc(sizeOf(size));
+    this.#stridedCopy('slice', x.buffer, offset, strides, out, 0, stridesOf(size), size);
+    return out;
+  }
+
+  pad(x: Op, pads: readonly (readonly [number, number])[], value: number): GpuBuffer {
+    const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+    const out = this.fill(shape, x.dtype, value);
+    const outStrides = stridesOf(shape);
+    const offset = pads.reduce((o, p, i) => o + p[0] * outStrides[i], 0);
+    this.#stridedCopy('pad', x.buffer, 0, stridesOf(x.shape), out, offset, outStrides, x.shape);
+    return out;
+  }
+
+  concat(xs: readonly Op[], axis: number): GpuBuffer {
+    const shape = [...xs[0].shape];
+    shape[axis] = xs.reduce((s, x) => s + x.shape[axis], 0);
+    const out = this.#alloc(sizeOf(shape));
+    const outStrides = stridesOf(shape);
+    let at = 0;
+    for (const x of xs) {
+      this.#stridedCopy('concat', x.buffer, 0, stridesOf(x.shape), out, at * outStrides[axis], outStrides, x.shape);
+      at += x.shape[axis];
+    }
+    return out;
+  }
+
+  gather(x: Op, indices: Op, axis: number): GpuBuffer {
+    const [outer, len, inner] = splitAt(x.shape, axis);
+    const k = sizeOf(indices.shape);
+    const n = outer * k * inner;
+    const out = this.#alloc(n);
+    this.#launch1d('gather', gatherWGSL(), [n, k, len, inner], [x.buffer, indices.buffer, out], n);
+    return out;
+  }
+
+  scatterAdd(updates: Op, indices: Op, axis: number, shape: Shape): GpuBuffer {
+    const [outer, len, inner] = splitAt(shape, axis);
+    const k = sizeOf(indices.shape);
+    const n = outer * len * inner;
+    const out = this.#alloc(n);
+    this.#launch1d('scatterAdd', scatterAddWGSL(updates.dtype), [n, k, len, inner], [updates.buffer, indices.buffer, out], n);
+    return out;
+  }
+
+  scan(op: ScanOp, x: Op, axis: number, exclusive: boolean, reverse: boolean): GpuBuffer {
+    const [outer, len, inner] = splitAt(x.shape, axis);
+    const out = this.#alloc(outer * len * inner);
+    const lines = outer * inner;
+    if (len > 0) this.#launch1d(`scan.${op}`, scanWGSL(op, x.dtype, exclusive, reverse), [lines, len, inner], [x.buffer, out], lines);
+    return out;
+  }
+
+  random(dist: RandomDist, key: readonly [number, number], shape: Shape, dtype: DType): GpuBuffer {
+    if (dtype !== 'f32') throw new Error(`not implemented on webgpu yet: random for ${dtype}`);
+    const n = sizeOf(shape);
+    const out = this.#alloc(n);
+    const blocks = Math.ceil(n / 4);
+    this.#launch1d(`random.${dist}`, randomWGSL(dist), [blocks, n, key[0], key[1]], [out], blocks);
+    return out;
+  }
+}
+
+/** Registers the backend under the name 'webgpu' (opened on first `setBackend('webgpu')`). */
+export function registerWebGPU(): void {
+  registerBackend('webgpu', () => WebGPUBackend.create());
+}
