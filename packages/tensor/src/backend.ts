@@ -86,6 +86,10 @@ export interface Backend<B = unknown> {
   dispose(buffer: B): void;
   /** Bytes currently held by live buffers (for leak tests and memory reports). */
   bytesInUse(): number;
+  /** Resolves when all work issued so far has finished (for timing); absent on synchronous backends. */
+  sync?(): Promise<void>;
+  /** Releases the device and everything on it; called by `removeBackend`. */
+  destroy?(): void;
 
   // ---- primitives ---------------------------------------------------------------------
   fill(shape: Shape, dtype: DType, value: number): B;

@@ -61,6 +61,18 @@ export function setBackendSync(name: string): Backend {
   return backend;
 }
 
+/**
+ * Destroys a backend instance (its device and buffers) and forgets it; a later `setBackend(name)`
+ * creates a fresh one. Tensors still on it become unusable. If it was active, `cpu` becomes active.
+ */
+export function removeBackend(name: string): void {
+  const backend = instances.get(name);
+  if (!backend) return;
+  instances.delete(name);
+  if (active === backend) active = null;
+  backend.destroy?.();
+}
+
 export function getBackend(): Backend {
   if (!active) active = setBackendSync('cpu');
   return active;

@@ -20,6 +20,7 @@ export {
   registerBackend,
   setBackend,
   setBackendSync,
+  removeBackend,
   getBackend,
   listBackends,
   setDebugChecks,

@@ -108,3 +108,24 @@ describe('training loop memory', () => {
     dispose([params, x, y]);
   });
 });
+
+describe('backends', () => {
+  test('removeBackend destroys the instance and falls back to cpu', async () => {
+    let destroyed = 0;
+    const { CpuBackend, registerBackend, setBackend, removeBackend, getBackend } = await import('../src/index.ts');
+    registerBackend('cpu-copy', () => Object.assign(new CpuBackend(), { destroy: () => void destroyed++ }));
+    const made = await setBackend('cpu-copy');
+    expect(getBackend()).toBe(made);
+    removeBackend('cpu-copy');
+    expect(destroyed).toBe(1);
+    expect(getBackend().name).toBe('cpu');
+    expect(await setBackend('cpu-copy')).not.toBe(made);
+    removeBackend('cpu-copy');
+    setBackendSync('cpu');
+  });
+
+  test('an unknown backend name lists the registered ones', async () => {
+    const { setBackend } = await import('../src/index.ts');
+    await expect(setBackend('tpu')).rejects.toThrow(/unknown backend "tpu"; registered: .*cpu/);
+  });
+});
