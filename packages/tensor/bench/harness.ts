@@ -21,6 +21,11 @@ export interface Result {
   unit: string;
 }
 
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 export async function measure(c: Case, warmup = 2): Promise<Result> {
   for (let i = 0; i < warmup; i++) await c.run();
   const times: number[] = [];
@@ -29,10 +34,10 @@ export async function measure(c: Case, warmup = 2): Promise<Result> {
     await c.run();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const medianMs = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
+  const medianMs = median(times);
+  const minMs = Math.min(...times);
   const scale = c.unit === 'GFLOP/s' ? 1e9 : 1e6;
-  return { name: c.name, repeats: c.repeats, medianMs, minMs: times[0], rate: c.work / (medianMs / 1000) / scale, unit: c.unit };
+  return { name: c.name, repeats: c.repeats, medianMs, minMs, rate: c.work / (medianMs / 1000) / scale, unit: c.unit };
 }
 
 export function machine(): Record<string, string> {
