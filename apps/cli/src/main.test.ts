@@ -23,6 +23,13 @@ describe('dreamer CLI', () => {
     log.mockRestore();
   });
 
+  test('smoke rejects an unknown backend, naming it', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['smoke', '--backend', 'tpu'])).toBe(2);
+    expect(err.mock.calls.flat().join('\n')).toMatch(/--backend must be cpu or webgpu, got "tpu"/);
+    err.mockRestore();
+  });
+
   test('smoke rejects a bad --steps value', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await main(['smoke', '--steps', 'many'])).toBe(2);

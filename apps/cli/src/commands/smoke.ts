@@ -7,7 +7,7 @@ const HELP = `Usage: pnpm dreamer smoke [--steps N] [--seed N] [--backend NAME]
 Fits y = sin(x) with a 1-32-1 tanh MLP trained by gradient descent and prints the loss.
   --steps N        training steps (default 300)
   --seed N         random seed (default 0)
-  --backend NAME   tensor backend (default cpu; available: ${T.listBackends().join(', ')})`;
+  --backend NAME   tensor backend: cpu (default) or webgpu`;
 
 const LR = 0.02;
 
@@ -42,12 +42,27 @@ export async function smoke(argv: string[]): Promise<number> {
     console.error(`dreamer smoke: --seed must be a non-negative integer, got "${values.seed}"`);
     return 2;
   }
+  if (values.backend !== 'cpu' && values.backend !== 'webgpu') {
+    console.error(`dreamer smoke: --backend must be cpu or webgpu, got "${values.backend}"`);
+    return 2;
+  }
+  if (values.backend === 'webgpu') (await import('@dreamer/webgpu')).registerWebGPU();
   try {
     await T.setBackend(values.backend);
   } catch (e) {
     console.error(`dreamer smoke: ${(e as Error).message}`);
     return 2;
   }
+  try {
+    return await fit(steps, seed);
+  } finally {
+    // Release the device so the process can exit (Dawn keeps Node alive while one is open).
+    if (values.backend !== 'cpu') T.removeBackend(values.backend);
+    T.setBackendSync('cpu');
+  }
+}
+
+async function fit(steps: number, seed: number): Promise<number> {
 
   const [k1, k2] = T.RandomKey.fromSeed(seed).split(2);
   const x = T.reshape(T.linspace(-Math.PI, Math.PI, 64), [64, 1]);
