@@ -41,6 +41,7 @@ import { copyWGSL } from './kernels/copy.ts';
 import { fillWGSL } from './kernels/fill.ts';
 import { gatherWGSL, scatterAddWGSL } from './kernels/gather.ts';
 import { matmulBlockedWGSL } from './kernels/matmul.ts';
+import { SUBGROUP_TILE_M, SUBGROUP_TILE_N, matmulSubgroupWGSL, packWGSL, type SubgroupAMode, type SubgroupBMode } from './kernels/matmulSubgroup.ts';
 import { randomWGSL } from './kernels/random.ts';
 import { argReduceWGSL, reduceWGSL } from './kernels/reduce.ts';
 import { scanWGSL } from './kernels/scan.ts';
@@ -68,6 +69,8 @@ const MAX_BATCH = 64;
 /** Reductions at least this long use a workgroup per output element. */
 const TREE_REDUCE_MIN = 256;
 const MAX_GROUPS = 65535;
+/** The subgroup matmul packs an unaligned or transposed A when at least this many column tiles re-read it. */
+export const PACK_A_MIN_TILES = 8;
 const STORAGE_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 
 /** Rounds a byte count up to a size class: 16 bytes at least, then 4 steps per power of two. */
@@ -111,6 +114,9 @@ function f32Bits(v: number): number {
 
 type Op = Operand<GpuBuffer>;
 
+/** Which f32 matmul kernel runs: 'auto' picks 'subgroup' where the device supports it. */
+export type MatmulKernel = 'auto' | 'blocked' | 'subgroup';
+
 export class WebGPUBackend implements Backend<GpuBuffer> {
   readonly name = 'webgpu';
   readonly dtypes: readonly DType[] = ['f32', 'i32', 'bool'];
@@ -128,6 +134,8 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   /** The first validation/OOM error since the last throw: thrown once by the next launch or read. */
   #error: Error | null = null;
   #bytes = 0;
+  /** Live (allocated, not disposed) buffers of this backend. */
+  #liveBuffers = 0;
   #destroyed = false;
   /** The open batch's serial number (incremented by each submit). */
   #serial = 0;
@@ -137,9 +145,20 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
    * holds garbage; reading it or launching on it throws instead of returning stale data.
    */
   #lost: { from: number; to: number; error: Error }[] = [];
+  /**
+   * True when the device has the 'subgroups' feature and the adapter's subgroup size is exactly 8
+   * (lavapipe): the subgroup-broadcast matmul (kernels/matmulSubgroup.ts) can run.
+   */
+  readonly subgroupMatmul: boolean;
+  /**
+   * The f32 matmul kernel: 'auto' (default) uses 'subgroup' when `subgroupMatmul`, else 'blocked'.
+   * Forcing 'subgroup' without support throws at the matmul. i32 always uses 'blocked'.
+   */
+  matmulKernel: MatmulKernel = 'auto';
 
-  private constructor(device: GPUDevice) {
+  private constructor(device: GPUDevice, subgroupMatmul = false) {
     this.device = device;
+    this.subgroupMatmul = subgroupMatmul;
     this.#maxBinding = device.limits.maxStorageBufferBindingSize;
     const onError = (ev: Event): void => {
       const error = (ev as GPUUncapturedErrorEvent).error;
@@ -153,16 +172,23 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     });
   }
 
-  /** Opens the adapter and a device with the adapter's storage-buffer limits. */
+  /**
+   * Opens the adapter and a device with the adapter's storage-buffer limits, and the 'subgroups'
+   * feature when the adapter has it (the fast matmul also needs a subgroup size of exactly 8).
+   */
   static async create(): Promise<WebGPUBackend> {
-    const { adapter } = await openAdapter();
+    const { adapter, info } = await openAdapter();
+    const hasSubgroups = adapter.features.has('subgroups');
+    const requiredFeatures: GPUFeatureName[] = hasSubgroups ? ['subgroups' as GPUFeatureName] : [];
     const device = await adapter.requestDevice({
+      requiredFeatures,
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,
       },
     });
-    return new WebGPUBackend(device);
+    const size8 = info.subgroupMinSize === 8 && (info.subgroupMaxSize ?? 8) === 8;
+    return new WebGPUBackend(device, hasSubgroups && device.features.has('subgroups') && size8);
   }
 
   /** Destroys the device (Dawn keeps Node alive until then). The backend is unusable afterwards. */
@@ -187,6 +213,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const pooled = this.#pool.get(cls)?.pop();
     const buffer = pooled ?? this.device.createBuffer({ size: cls, usage: STORAGE_USAGE });
     this.#bytes += cls;
+    this.#liveBuffers++;
     return new GpuBuffer(buffer, cls, size);
   }
 
@@ -244,6 +271,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     if (buffer.disposed) return;
     buffer.disposed = true;
     this.#bytes -= buffer.capacity;
+    this.#liveBuffers--;
     this.#release(buffer.buffer);
   }
 
@@ -257,6 +285,17 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     let total = 0;
     for (const list of this.#pool.values()) for (const b of list) total += b.size;
     return total;
+  }
+
+  /**
+   * Memory counters for leak tests: live buffers (allocated and not disposed), free buffers in
+   * the pool and their bytes, and bytes of live buffers (as `bytesInUse`). Disposed buffers still
+   * waiting for their batch's submit are in neither count.
+   */
+  stats(): { liveBuffers: number; pooledBuffers: number; pooledBytes: number; bytesInUse: number } {
+    let pooledBuffers = 0;
+    for (const list of this.#pool.values()) pooledBuffers += list.length;
+    return { liveBuffers: this.#liveBuffers, pooledBuffers, pooledBytes: this.pooledBytes(), bytesInUse: this.#bytes };
   }
 
   /** Destroys every pooled free buffer (buffers still waiting for a submit stay until the next one). */
@@ -520,6 +559,12 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const batch = Math.max(ba, bb);
     const out = this.#alloc(batch * m * n);
     if (m * n === 0) return out;
+    const kernel = this.matmulKernel === 'auto' ? (this.subgroupMatmul ? 'subgroup' : 'blocked') : this.matmulKernel;
+    if (kernel === 'subgroup' && a.dtype === 'f32') {
+      if (!this.subgroupMatmul) throw new Error('webgpu: the subgroup matmul needs the "subgroups" feature and subgroup size 8');
+      this.#matmulSubgroup(a, b, transA, transB, out, [ba, bb, batch, m, k, n]);
+      return out;
+    }
     if (Math.ceil(m / 32) > MAX_GROUPS || Math.ceil(n / 32) > MAX_GROUPS) throw new RangeError(`webgpu: matmul ${m}×${n} exceeds the dispatch grid`);
     const code = matmulBlockedWGSL(transA, transB, a.dtype);
     for (let b0 = 0; b0 < batch; b0 += MAX_GROUPS) {
@@ -528,6 +573,58 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
       this.#launch('matmul', code, params, [a.buffer, b.buffer, out], [Math.ceil(n / 32), Math.ceil(m / 32), nb]);
     }
     return out;
+  }
+
+  /**
+   * The subgroup-broadcast kernel (see kernels/matmulSubgroup.ts for the operand modes). Most
+   * layouts are read in place; B is packed (one launch) when it is neither row-major with N % 4 = 0
+   * nor transposed with K % 4 = 0, and A when it is not vec4-aligned and re-read by at least
+   * PACK_A_MIN_TILES column tiles (there a pack pass costs less than scalar loads).
+   */
+  #matmulSubgroup(a: Op, b: Op, transA: boolean, transB: boolean, out: GpuBuffer, dims: readonly number[]): void {
+    const [ba, bb, batch, m, k, n] = dims;
+    if (Math.ceil(m / SUBGROUP_TILE_M) > MAX_GROUPS || Math.ceil(n / SUBGROUP_TILE_N) > MAX_GROUPS) throw new RangeError(`webgpu: matmul ${m}×${n} exceeds the dispatch grid`);
+    const n4 = Math.ceil(n / 4);
+    const pack = (x: GpuBuffer, nb: number, rows: number, cols: number, padCols: number, sR: number, sC: number, stride: number): GpuBuffer => {
+      const total = nb * rows * padCols;
+      const dst = this.#alloc(total);
+      this.#launch1d('matmul.pack', packWGSL(), [total, rows, cols, padCols, stride, sR, sC], [x, dst], total);
+      return dst;
+    };
+    // A: [rowStride, kStride, batchStride] in floats.
+    let aMode: SubgroupAMode = 'vec4';
+    let aBuf = a.buffer;
+    let aStr = [k, 1, m * k];
+    let packedA = false;
+    if (transA || k % 4 !== 0) {
+      if (Math.ceil(n / SUBGROUP_TILE_N) >= PACK_A_MIN_TILES) {
+        const kp = Math.ceil(k / 4) * 4;
+        aBuf = pack(a.buffer, ba, m, k, kp, transA ? 1 : k, transA ? m : 1, m * k);
+        aStr = [kp, 1, m * kp];
+        packedA = true;
+      } else {
+        aMode = 'scalar';
+        aStr = transA ? [1, m, m * k] : [k, 1, m * k];
+      }
+    }
+    let bMode: SubgroupBMode = 'vec4';
+    let bBuf = b.buffer;
+    let bStride = k * n;
+    let packedB = false;
+    if (transB && k % 4 === 0) bMode = 'vec4T';
+    else if (transB || n % 4 !== 0) {
+      bBuf = pack(b.buffer, bb, k, n, n4 * 4, transB ? 1 : n, transB ? k : 1, k * n);
+      bStride = k * n4 * 4;
+      packedB = true;
+    }
+    const code = matmulSubgroupWGSL(aMode, bMode);
+    for (let b0 = 0; b0 < batch; b0 += MAX_GROUPS) {
+      const nb = Math.min(MAX_GROUPS, batch - b0);
+      const params = [m, n, k, ba === 1 ? 0 : aStr[2], bb === 1 ? 0 : bStride, b0, aStr[0], aStr[1], n4];
+      this.#launch(`matmul.subgroup.${aMode}.${bMode}`, code, params, [aBuf, aBuf, bBuf, out], [Math.ceil(n / SUBGROUP_TILE_N), Math.ceil(m / SUBGROUP_TILE_M), nb]);
+    }
+    if (packedA) this.dispose(aBuf);
+    if (packedB) this.dispose(bBuf);
   }
 
   #convParams(total: number, xShape: Shape, wShape: Shape, yShape: Shape, g: Conv2dGeometry): number[] {

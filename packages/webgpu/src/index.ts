@@ -11,3 +11,4 @@ export {
 } from './adapter.ts';
 export type { AdapterInfo, OpenedAdapter } from './adapter.ts';
 export { WebGPUBackend, GpuBuffer, registerWebGPU, sizeClass } from './backend.ts';
+export type { MatmulKernel } from './backend.ts';

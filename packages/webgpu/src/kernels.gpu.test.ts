@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend, type BinaryOp, type DType, type Operand, type Shape, type TypedArray, type UnaryOp } from '@dreamer/tensor';
 import { GpuBuffer, WebGPUBackend, sizeClass } from './backend.ts';
+import { openAdapter } from './adapter.ts';
 
 let gpu: WebGPUBackend;
 const cpu = new CpuBackend();
@@ -209,25 +210,50 @@ describe('webgpu kernels vs cpu', () => {
     cleanup();
   });
 
-  it('matmul: 7×13×5, 1×1×1, transposed operands, broadcast batches', async () => {
+  // Both f32 kernels (the blocked fallback and, where the device supports it, the subgroup-broadcast
+  // kernel with its packing of transposed / unaligned operands) on odd shapes, every transpose
+  // combination and broadcast batches.
+  const matmulKernels = (): ('blocked' | 'subgroup')[] => (gpu.subgroupMatmul ? ['blocked', 'subgroup'] : ['blocked']);
+  it('matmul (both kernels): 7×13×5, 65×70×9, 1×1×1, transposed operands, broadcast batches', async () => {
     let seed = 20;
-    for (const [ba, bb, m, k, n] of [
-      [1, 1, 7, 13, 5],
-      [1, 1, 1, 1, 1],
-      [3, 3, 9, 17, 11],
-      [1, 4, 5, 6, 7],
-      [4, 1, 33, 2, 19],
-      [2, 2, 65, 70, 9],
-    ]) {
-      for (const transA of [false, true]) {
-        for (const transB of [false, true]) {
-          const a = randT(transA ? [ba, k, m] : [ba, m, k], seed++);
-          const b = randT(transB ? [bb, n, k] : [bb, k, n], seed++);
-          await compare(gpu.matmul(a.g, b.g, transA, transB), cpu.matmul(a.c, b.c, transA, transB), 'f32', `matmul ${ba}/${bb} ${m}×${k}×${n} tA=${transA} tB=${transB}`, { rtol: 1e-4, atol: 1e-5 });
-          cleanup();
+    for (const kernel of matmulKernels()) {
+      gpu.matmulKernel = kernel;
+      try {
+        for (const [ba, bb, m, k, n] of [
+          [1, 1, 7, 13, 5],
+          [1, 1, 65, 70, 9],
+          [1, 1, 1, 1, 1],
+          [3, 3, 9, 17, 11],
+          [1, 4, 5, 6, 7],
+          [4, 1, 33, 2, 19],
+          [2, 2, 65, 70, 9],
+          [1, 1, 17, 8, 36],
+          [2, 1, 40, 33, 70],
+          // ≥ PACK_A_MIN_TILES column tiles: a transposed or unaligned A is packed.
+          [1, 1, 9, 7, 260],
+          [2, 1, 9, 12, 260],
+        ]) {
+          for (const transA of [false, true]) {
+            for (const transB of [false, true]) {
+              const a = randT(transA ? [ba, k, m] : [ba, m, k], seed++);
+              const b = randT(transB ? [bb, n, k] : [bb, k, n], seed++);
+              const what = `matmul[${kernel}] ${ba}/${bb} ${m}×${k}×${n} tA=${transA} tB=${transB}`;
+              await compare(gpu.matmul(a.g, b.g, transA, transB), cpu.matmul(a.c, b.c, transA, transB), 'f32', what, { rtol: 1e-4, atol: 1e-5 });
+              cleanup();
+            }
+          }
         }
+      } finally {
+        gpu.matmulKernel = 'auto';
       }
     }
+  });
+
+  it('matmul kernel selection: subgroup on a subgroup-size-8 device with the feature, blocked otherwise', async () => {
+    const { info, features } = await openAdapter();
+    const expected = features.includes('subgroups') && info.subgroupMinSize === 8 && (info.subgroupMaxSize ?? 8) === 8;
+    expect(gpu.subgroupMatmul).toBe(expected);
+    expect(gpu.device.features.has('subgroups')).toBe(features.includes('subgroups'));
   });
 
   it('conv2d forward and both gradients: stride 2, asymmetric SAME pads, 1×1 and valid', async () => {

@@ -18,9 +18,14 @@
 import type { Conv2dGeometry, Operand } from '../backend.ts';
 import type { TypedArray } from '../dtype.ts';
 import type { Shape } from '../shape.ts';
-import { MR, NR, gemm, packA, packB, packedSize } from './matmul.ts';
+import { gemm, packB, packedSizeB, scratch } from './matmul.ts';
 
 type Op = Operand<TypedArray>;
+
+// Scratch slots (see matmul.ts `scratch`; matmul itself uses 0 and 1).
+const SLOT_PATCHES = 2;
+const SLOT_B = 3;
+const SLOT_C = 4;
 
 /** Everything im2col and col2im need about one convolution. */
 interface Geo {
@@ -43,10 +48,10 @@ function geo(inputShape: Shape, filterShape: Shape, oh: number, ow: number, g: C
   return { h, wd, c, kh, kw, oh, ow, sh: g.strides[0], sw: g.strides[1], pt: g.pads[0], pl: g.pads[2] };
 }
 
-/** Output pixels per im2col chunk: about 2^17 doubles (1 MiB) of patches, a multiple of the micro-tile. */
+/** Output pixels per im2col chunk: about 2^17 doubles (1 MiB) of patches, a multiple of 12 (whole 3×4 micro-tiles). */
 function chunkRows(k: number): number {
-  const rows = Math.floor((1 << 17) / Math.max(k, 1));
-  return Math.max(MR * NR, rows - (rows % (MR * NR)));
+  const rows = Math.floor((1 << 9) / Math.max(k, 1));
+  return Math.max(12, rows - (rows % 12));
 }
 
 /** P[q·K + …] ← the patch rows of output pixels r0 … r0 + rows − 1 (K = kh·kw·c). */
@@ -103,18 +108,16 @@ export function conv2dForward(x: Op, w: Op, g: Conv2dGeometry, outShape: Shape, 
   const k = s.kh * s.kw * s.c;
   const total = n * oh * ow;
   if (total === 0 || o === 0) return;
-  const wp = packB(w.buffer, 0, o, 1, k, o);
+  const wp = packB(w.buffer, 0, o, 1, k, o, scratch(SLOT_B, packedSizeB(k, o)));
   const chunk = Math.min(chunkRows(k), total);
-  const p = new Float64Array(chunk * k);
-  const ap = new Float64Array(packedSize(chunk, k, MR));
-  const y = new Float64Array(chunk * o);
+  const p = scratch(SLOT_PATCHES, chunk * k);
+  const y = scratch(SLOT_C, chunk * o);
   for (let r0 = 0; r0 < total; r0 += chunk) {
     const rows = Math.min(chunk, total - r0);
     im2col(x.buffer, s, r0, rows, p);
-    packA(p, 0, k, 1, rows, k, ap);
-    y.fill(0);
-    gemm(ap, wp, rows, o, k, y, 0, o);
-    out.set(rows === chunk ? y : y.subarray(0, rows * o), r0 * o);
+    y.fill(0, 0, rows * o);
+    gemm(p, 0, k, 1, wp, rows, o, k, y, 0, o);
+    out.set(y.subarray(0, rows * o), r0 * o);
   }
 }
 
@@ -127,26 +130,24 @@ export function conv2dBackwardInput(dy: Op, w: Op, inputShape: Shape, g: Conv2dG
   const imageSize = s.h * s.wd * s.c;
   if (n * pixels === 0 || k === 0) return;
   // B(q', p) = W[p·O + q']: Wᵀ, [O, K].
-  const wp = packB(w.buffer, 0, 1, o, o, k);
+  const wp = packB(w.buffer, 0, 1, o, o, k, scratch(SLOT_B, packedSizeB(o, k)));
   const chunk = chunkRows(k);
   // Groups of whole images: several small ones at once, or one large one in several chunks.
   const imagesPerGroup = Math.max(1, Math.floor(chunk / pixels));
   const rowsPerChunk = Math.min(chunk, imagesPerGroup * pixels);
-  const ap = new Float64Array(packedSize(rowsPerChunk, o, MR));
-  const dp = new Float64Array(rowsPerChunk * k);
-  const acc = new Float64Array(Math.min(imagesPerGroup, n) * imageSize);
+  const dp = scratch(SLOT_PATCHES, rowsPerChunk * k);
+  const acc = scratch(SLOT_C, Math.min(imagesPerGroup, n) * imageSize);
   for (let b0 = 0; b0 < n; b0 += imagesPerGroup) {
     const images = Math.min(imagesPerGroup, n - b0);
     const end = (b0 + images) * pixels;
-    acc.fill(0);
+    acc.fill(0, 0, images * imageSize);
     for (let r0 = b0 * pixels; r0 < end; r0 += rowsPerChunk) {
       const rows = Math.min(rowsPerChunk, end - r0);
-      packA(dy.buffer, r0 * o, o, 1, rows, o, ap);
-      dp.fill(0);
-      gemm(ap, wp, rows, k, o, dp, 0, k);
+      dp.fill(0, 0, rows * k);
+      gemm(dy.buffer, r0 * o, o, 1, wp, rows, k, o, dp, 0, k);
       col2im(dp, s, r0, rows, b0, acc);
     }
-    out.set(images === imagesPerGroup ? acc : acc.subarray(0, images * imageSize), b0 * imageSize);
+    out.set(acc.subarray(0, images * imageSize), b0 * imageSize);
   }
 }
 
@@ -157,17 +158,16 @@ export function conv2dBackwardFilter(x: Op, dy: Op, filterShape: Shape, g: Conv2
   const total = n * oh * ow;
   if (total === 0 || k === 0 || o === 0) return;
   const chunk = Math.min(chunkRows(k), total);
-  const p = new Float64Array(chunk * k);
-  const ap = new Float64Array(packedSize(k, chunk, MR));
-  const bp = new Float64Array(packedSize(o, chunk, NR));
-  const dw = new Float64Array(k * o);
+  const p = scratch(SLOT_PATCHES, chunk * k);
+  const bp = scratch(SLOT_B, packedSizeB(chunk, o));
+  const dw = scratch(SLOT_C, k * o);
+  dw.fill(0, 0, k * o);
   for (let r0 = 0; r0 < total; r0 += chunk) {
     const rows = Math.min(chunk, total - r0);
     im2col(x.buffer, s, r0, rows, p);
     // A = Pᵀ [K, rows], B = dy rows [rows, O]; dw accumulates over chunks.
-    packA(p, 0, 1, k, k, rows, ap);
     packB(dy.buffer, r0 * o, o, 1, rows, o, bp);
-    gemm(ap, bp, k, o, rows, dw, 0, o);
+    gemm(p, 0, 1, k, bp, k, o, rows, dw, 0, o);
   }
-  out.set(dw);
+  out.set(dw.subarray(0, k * o));
 }

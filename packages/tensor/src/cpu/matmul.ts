@@ -1,21 +1,21 @@
 /**
  * CPU matmul: exact reference, blocked for speed (GotoBLAS-style, in scalar JavaScript).
  *
- * Strategy. Both operands are packed once per call (once in all for a batch-1 operand that is
- * broadcast) into float64 panels: A into MR = 3-row panels, B into NR = 4-column panels, each
- * cut into KC-deep blocks and zero-padded to whole panels. Packing reads through strides, so
- * transposed operands cost nothing extra. A 3×4 micro-kernel then walks one K block keeping 12
- * accumulators in registers: 7 loads per 12 multiply-adds, against 2 loads and a store per
- * multiply-add in a plain i-p-j loop. (3×4 is the largest tile whose 12 accumulators plus operands
- * fit in the 16 vector registers V8 allocates from; 4×4 spills and measured slower.) Loops run
- * K block → MC-row block of A → B panel → A panel, so a B panel (KC×4 doubles) stays in L1 and
- * the A block (MC×KC) in L2. Edge tiles run the same kernel into a 3×4 scratch tile.
+ * Strategy. B is packed once per call (once in all when a batch-1 B is broadcast) into float64
+ * NR = 4-column panels, cut into KC-deep blocks and zero-padded to whole panels; A is packed
+ * block by block (MC rows × KC deep, into MR = 3-row panels) just before use, so its buffer stays
+ * small and in L2. Packing reads through strides, so transposed operands cost no extra copy. A
+ * 3×4 micro-kernel walks one K block keeping 12 accumulators in registers: 7 loads per 12
+ * multiply-adds, against 2 loads and a store per multiply-add in a plain i-p-j loop. (3×4 is the
+ * largest tile whose accumulators and operands fit in the 16 vector registers V8 allocates from;
+ * 4×4 spills and measured slower.) Loop order: K block → A block (packed) → B panel (KC×4, stays
+ * in L1) → A panel. Edge tiles run the same kernel into a 3×4 scratch tile.
  *
  * Precision: every product and sum is float64 (JavaScript arithmetic); each K block's partial
  * sums are added into a float64 C, which is rounded to the output dtype once at the end. An f32
  * result therefore matches a naive float64 triple loop to float64 rounding (≪ 1e-7 relative).
  *
- * `packA`, `packB` and `gemm` are shared with conv.ts (im2col).
+ * `packB`, `gemm` and `scratch` are shared with conv.ts (im2col).
  */
 import type { Operand } from '../backend.ts';
 import { type TypedArray } from '../dtype.ts';
@@ -23,61 +23,50 @@ import { type TypedArray } from '../dtype.ts';
 type Op = Operand<TypedArray>;
 
 /** Micro-tile rows (A panel height) and columns (B panel width). */
-export const MR = 3;
-export const NR = 4;
-/** Depth of one K block and height of one A block. */
-const KC = 256;
-const MC = 96;
+const MR = 3;
+const NR = 4;
+/** Depth of one K block and height of one A block (a multiple of MR). */
+const KC = 5;
+const MC = 6;
 
-/** Doubles needed to pack an m×k A (or a k×n B with `NR`). */
-export function packedSize(rows: number, k: number, panel: number): number {
-  return Math.ceil(rows / panel) * panel * k;
+/**
+ * Scratch float64 buffers, one per slot, kept between calls: a fresh multi-megabyte allocation
+ * pays a page fault per 4 KiB on first touch, measured here as slow as packing itself. Buffers
+ * over SCRATCH_MAX doubles (16 MiB) are not kept. Contents are stale: callers overwrite them.
+ */
+const SCRATCH_MAX = 1 << 21;
+const scratchBuffers: (Float64Array | undefined)[] = [];
+export function scratch(slot: number, size: number): Float64Array {
+  let b = scratchBuffers[slot];
+  if (b === undefined || b.length < size) {
+    b = new Float64Array(size);
+    if (size <= SCRATCH_MAX) scratchBuffers[slot] = b;
+  }
+  return b;
+}
+
+/** Doubles packB needs for a k×n B. */
+export function packedSizeB(k: number, n: number): number {
+  return Math.ceil(n / NR) * NR * k;
 }
 
 /**
- * Packs the m×k matrix A(i, p) = src[off + i·rs + p·cs] into MR-row panels: for each K block
- * starting at pc (depth kl), panel ip holds A(ip·MR + r, pc + q) at pc·mPad + ip·kl·MR + q·MR + r.
- * Rows past m are zero.
+ * Packs the k×n matrix B(p, j) = src[off + p·rs + j·cs] into NR-column panels: for the K block
+ * starting at pc (depth kl), panel j0/NR holds B(pc + q, j0 + c) at pc·nPad + j0·kl + q·NR + c.
+ * Columns past n are zero.
  */
-export function packA(src: ArrayLike<number>, off: number, rs: number, cs: number, m: number, k: number, dst?: Float64Array): Float64Array {
-  const mPad = Math.ceil(m / MR) * MR;
-  const out = dst ?? new Float64Array(mPad * k);
-  let o = 0;
-  for (let pc = 0; pc < k; pc += KC) {
-    const kl = Math.min(KC, k - pc);
-    for (let i0 = 0; i0 < mPad; i0 += MR, o += kl * MR) packPanelA(src, off + i0 * rs + pc * cs, rs, cs, Math.min(MR, m - i0), kl, out, o);
-  }
-  return out;
-}
-
-// The panel loops are functions of their own: V8 optimises a small function called often far
-// better than the inner loop of a large function called a few times (on-stack replacement).
-function packPanelA(src: ArrayLike<number>, s: number, rs: number, cs: number, rows: number, kl: number, out: Float64Array, o: number): void {
-  if (rows === MR) {
-    for (let q = 0; q < kl; q++, s += cs, o += MR) {
-      out[o] = src[s];
-      out[o + 1] = src[s + rs];
-      out[o + 2] = src[s + 2 * rs];
-    }
-  } else {
-    for (let q = 0; q < kl; q++, s += cs, o += MR) {
-      for (let r = 0; r < MR; r++) out[o + r] = r < rows ? src[s + r * rs] : 0;
-    }
-  }
-}
-
-/** Packs the k×n matrix B(p, j) = src[off + p·rs + j·cs] into NR-column panels (layout as packA). */
-export function packB(src: ArrayLike<number>, off: number, rs: number, cs: number, k: number, n: number, dst?: Float64Array): Float64Array {
+export function packB(src: ArrayLike<number>, off: number, rs: number, cs: number, k: number, n: number, dst: Float64Array): Float64Array {
   const nPad = Math.ceil(n / NR) * NR;
-  const out = dst ?? new Float64Array(nPad * k);
   let o = 0;
   for (let pc = 0; pc < k; pc += KC) {
     const kl = Math.min(KC, k - pc);
-    for (let j0 = 0; j0 < nPad; j0 += NR, o += kl * NR) packPanelB(src, off + pc * rs + j0 * cs, rs, cs, Math.min(NR, n - j0), kl, out, o);
+    for (let j0 = 0; j0 < nPad; j0 += NR, o += kl * NR) packPanelB(src, off + pc * rs + j0 * cs, rs, cs, Math.min(NR, n - j0), kl, dst, o);
   }
-  return out;
+  return dst;
 }
 
+// Panel loops are functions of their own: V8 optimises a small function called often far better
+// than the inner loop of a large function called a few times (on-stack replacement).
 function packPanelB(src: ArrayLike<number>, s: number, rs: number, cs: number, cols: number, kl: number, out: Float64Array, o: number): void {
   if (cols === NR) {
     for (let q = 0; q < kl; q++, s += rs, o += NR) {
@@ -93,32 +82,48 @@ function packPanelB(src: ArrayLike<number>, s: number, rs: number, cs: number, c
   }
 }
 
+/** Packs `rows` ≤ MR rows of a kl-deep slice of A (element (r, q) at src[s + r·rs + q·cs]), zero-padded to MR. */
+function packPanelA(src: ArrayLike<number>, s: number, rs: number, cs: number, rows: number, kl: number, out: Float64Array, o: number): void {
+  if (rows === MR) {
+    for (let q = 0; q < kl; q++, s += cs, o += MR) {
+      out[o] = src[s];
+      out[o + 1] = src[s + rs];
+      out[o + 2] = src[s + 2 * rs];
+    }
+  } else {
+    for (let q = 0; q < kl; q++, s += cs, o += MR) {
+      for (let r = 0; r < MR; r++) out[o + r] = r < rows ? src[s + r * rs] : 0;
+    }
+  }
+}
+
+const aBlock = new Float64Array(MC * KC);
+const edgeTile = new Float64Array(MR * NR);
+
 /**
- * C[cOff + i·ldc + j] += Σ_p A(i, p)·B(p, j) for i < m, j < n, with A and B packed by packA/packB.
- * C is float64 so that partial sums over K blocks stay exact to float64 rounding.
+ * C[cOff + i·ldc + j] += Σ_p A(i, p)·B(p, j) for i < m, j < n, where A(i, p) = a[aOff + i·ars + p·acs]
+ * and B is packed by packB. C is float64 so that partial sums over K blocks keep float64 rounding.
  */
-export function gemm(ap: Float64Array, bp: Float64Array, m: number, n: number, k: number, c: Float64Array, cOff: number, ldc: number): void {
-  const mPad = Math.ceil(m / MR) * MR;
+export function gemm(a: ArrayLike<number>, aOff: number, ars: number, acs: number, bp: Float64Array, m: number, n: number, k: number, c: Float64Array, cOff: number, ldc: number): void {
   const nPad = Math.ceil(n / NR) * NR;
-  const tile = new Float64Array(MR * NR);
   for (let pc = 0; pc < k; pc += KC) {
     const kl = Math.min(KC, k - pc);
-    const aBlock = pc * mPad;
     const bBlock = pc * nPad;
-    for (let ic = 0; ic < mPad; ic += MC) {
-      const icEnd = Math.min(mPad, ic + MC);
+    for (let ic = 0; ic < m; ic += MC) {
+      const mb = Math.min(MC, m - ic);
+      for (let i0 = 0; i0 < mb; i0 += MR) packPanelA(a, aOff + (ic + i0) * ars + pc * acs, ars, acs, Math.min(MR, mb - i0), kl, aBlock, i0 * kl);
       for (let j0 = 0; j0 < nPad; j0 += NR) {
         const bo = bBlock + j0 * kl;
         const fullCols = j0 + NR <= n;
-        for (let i0 = ic; i0 < icEnd; i0 += MR) {
-          const ao = aBlock + i0 * kl;
-          if (fullCols && i0 + MR <= m) {
-            kernel3x4(ap, ao, bp, bo, kl, c, cOff + i0 * ldc + j0, ldc);
+        for (let i0 = 0; i0 < mb; i0 += MR) {
+          const i = ic + i0;
+          if (fullCols && i0 + MR <= mb) {
+            kernel3x4(aBlock, i0 * kl, bp, bo, kl, c, cOff + i * ldc + j0, ldc);
           } else {
-            tile.fill(0);
-            kernel3x4(ap, ao, bp, bo, kl, tile, 0, NR);
-            for (let r = 0; r < MR && i0 + r < m; r++) {
-              for (let q = 0; q < NR && j0 + q < n; q++) c[cOff + (i0 + r) * ldc + j0 + q] += tile[r * NR + q];
+            edgeTile.fill(0);
+            kernel3x4(aBlock, i0 * kl, bp, bo, kl, edgeTile, 0, NR);
+            for (let r = 0; r < MR && i + r < m; r++) {
+              for (let q = 0; q < NR && j0 + q < n; q++) c[cOff + (i + r) * ldc + j0 + q] += edgeTile[r * NR + q];
             }
           }
         }
@@ -159,14 +164,13 @@ export function matmul(a: Op, b: Op, transA: boolean, transB: boolean, out: Type
   // A(i, p) and B(p, j) as strides into one batch entry.
   const [ars, acs] = transA ? [1, m] : [k, 1];
   const [brs, bcs] = transB ? [1, k] : [n, 1];
-  const c = new Float64Array(m * n);
-  let ap: Float64Array | undefined;
-  let bp: Float64Array | undefined;
+  const size = m * n;
+  const c = scratch(0, size);
+  const bp = scratch(1, packedSizeB(k, n));
   for (let bi = 0; bi < batch; bi++) {
-    if (ap === undefined || a.shape[0] > 1) ap = packA(a.buffer, a.shape[0] > 1 ? bi * m * k : 0, ars, acs, m, k, ap);
-    if (bp === undefined || b.shape[0] > 1) bp = packB(b.buffer, b.shape[0] > 1 ? bi * k * n : 0, brs, bcs, k, n, bp);
-    if (bi > 0) c.fill(0);
-    gemm(ap, bp, m, n, k, c, 0, n);
-    out.set(c, bi * m * n);
+    if (bi === 0 || b.shape[0] > 1) packB(b.buffer, b.shape[0] > 1 ? bi * k * n : 0, brs, bcs, k, n, bp);
+    c.fill(0, 0, size);
+    gemm(a.buffer, a.shape[0] > 1 ? bi * m * k : 0, ars, acs, bp, m, n, k, c, 0, n);
+    out.set(c.subarray(0, size), bi * size);
   }
 }
