@@ -152,7 +152,9 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   readonly subgroupMatmul: boolean;
   /**
    * The f32 matmul kernel: 'auto' (default) uses 'subgroup' when `subgroupMatmul`, else 'blocked'.
-   * Forcing 'subgroup' without support throws at the matmul. i32 always uses 'blocked'.
+   * Forcing 'subgroup' without support throws at the matmul. i32 always uses 'blocked'. The same
+   * setting picks the conv2d forward kernel: 'subgroup' = implicit GEMM on the subgroup tiling
+   * (where supported and the grid fits), 'blocked' = the direct kernel (kernels/conv.ts).
    */
   matmulKernel: MatmulKernel = 'auto';
 
@@ -647,8 +649,43 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const yShape = this.#convOutShape(x.shape, w.shape, g);
     const total = sizeOf(yShape);
     const out = this.#alloc(total);
+    if (total === 0) return out;
+    const kernel = this.matmulKernel === 'auto' ? (this.subgroupMatmul ? 'subgroup' : 'blocked') : this.matmulKernel;
+    const rows = yShape[0] * yShape[1] * yShape[2];
+    if (kernel === 'subgroup' && this.subgroupMatmul && Math.ceil(rows / SUBGROUP_TILE_M) <= MAX_GROUPS && Math.ceil(yShape[3] / SUBGROUP_TILE_N) <= MAX_GROUPS) {
+      this.#conv2dImplicitGemm(x, w, yShape, g, out);
+      return out;
+    }
     this.#launch1d('conv2d', conv2dWGSL(), this.#convParams(total, x.shape, w.shape, yShape, g), [x.buffer, w.buffer, out], total);
     return out;
+  }
+
+  /**
+   * conv2d forward as an implicit GEMM on the subgroup matmul tiling ('conv' A mode): rows are
+   * output pixels, K = KH·KW·C, B is the filter viewed as [K, O] (packed to a multiple of 4
+   * columns when O % 4 ≠ 0).
+   */
+  #conv2dImplicitGemm(x: Op, w: Op, yShape: Shape, g: Conv2dGeometry, out: GpuBuffer): void {
+    const [, h, wd, c] = x.shape;
+    const [kh, kw, , o] = w.shape;
+    const [n, oh, ow] = yShape;
+    const m = n * oh * ow;
+    const k = kh * kw * c;
+    const n4 = Math.ceil(o / 4);
+    let bBuf = w.buffer;
+    const packed = o % 4 !== 0 && k > 0;
+    if (packed) {
+      const total = k * n4 * 4;
+      bBuf = this.#alloc(total);
+      this.#launch1d('conv2d.pack', packWGSL(), [total, k, o, n4 * 4, 0, o, 1], [w.buffer, bBuf], total);
+    }
+    if (k === 0) {
+      this.#launch1d('fill', fillWGSL(), [m * o, 0], [out], m * o);
+      return;
+    }
+    const params = [m, o, k, 0, 0, 0, 0, 0, n4, h, wd, c, kw, oh, ow, g.strides[0], g.strides[1], g.pads[0], g.pads[2]];
+    this.#launch('conv2d.subgroup', matmulSubgroupWGSL('conv', 'vec4'), params, [x.buffer, x.buffer, bBuf, out], [Math.ceil(o / SUBGROUP_TILE_N), Math.ceil(m / SUBGROUP_TILE_M), 1]);
+    if (packed) this.dispose(bBuf);
   }
 
   conv2dBackwardInput(dy: Op, w: Op, inputShape: Shape, g: Conv2dGeometry): GpuBuffer {

@@ -281,6 +281,34 @@ describe('webgpu kernels vs cpu', () => {
     }
   });
 
+  // Both forward kernels: the direct one ('blocked') and the implicit GEMM on the subgroup tiling.
+  it('conv2d forward (both kernels): odd channels, strides, asymmetric pads, several row/column tiles', async () => {
+    let seed = 60;
+    const cases: { x: Shape; w: Shape; strides: [number, number]; pads: [number, number, number, number] }[] = [
+      { x: [2, 9, 7, 3], w: [4, 4, 3, 5], strides: [2, 2], pads: [1, 2, 1, 2] },
+      { x: [3, 5, 6, 4], w: [1, 1, 4, 3], strides: [1, 2], pads: [0, 0, 0, 0] },
+      { x: [2, 11, 10, 3], w: [3, 2, 3, 6], strides: [2, 3], pads: [0, 1, 1, 0] },
+      { x: [1, 1, 1, 1], w: [1, 1, 1, 1], strides: [1, 1], pads: [0, 0, 0, 0] },
+      { x: [2, 17, 19, 5], w: [4, 4, 5, 36], strides: [2, 2], pads: [1, 2, 2, 1] },
+      { x: [3, 16, 16, 8], w: [3, 3, 8, 32], strides: [1, 1], pads: [1, 1, 1, 1] },
+      { x: [1, 33, 30, 3], w: [4, 4, 3, 40], strides: [2, 2], pads: [0, 0, 0, 0] },
+    ];
+    for (const kernel of matmulKernels()) {
+      gpu.matmulKernel = kernel;
+      try {
+        for (const { x: xs, w: ws, strides, pads } of cases) {
+          const g = { strides, pads };
+          const x = randT(xs, seed++);
+          const w = randT(ws, seed++);
+          await compare(gpu.conv2d(x.g, w.g, g), cpu.conv2d(x.c, w.c, g), 'f32', `conv2d[${kernel}] x[${xs}] w[${ws}] s${strides} p${pads}`, { rtol: 1e-4, atol: 1e-5 });
+          cleanup();
+        }
+      } finally {
+        gpu.matmulKernel = 'auto';
+      }
+    }
+  });
+
   it('transpose, expand, slice, pad, concat (f32, i32, bool)', async () => {
     const x = randT([3, 4, 5], 50);
     for (const perm of [[2, 0, 1], [1, 0, 2], [0, 1, 2], [2, 1, 0]]) {

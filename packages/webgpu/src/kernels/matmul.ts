@@ -4,8 +4,9 @@
  * batches are split into launches with the batch offset in params.
  * Params [M, N, K, aBatchStride, bBatchStride, batch0]. i32 accumulates exactly (wrapping).
  * (On lavapipe this reaches ~5 GFLOP/s at 512³ including upload and readback, 3× a thread per
- * output; shared-memory tiles do not help there — see /work/shared/spec/performance.md for the
- * subgroup-broadcast design that reaches ~18.)
+ * output; shared-memory tiles do not help there. Where the device has subgroups of 8 the backend
+ * uses the subgroup-broadcast kernel in matmulSubgroup.ts instead, ~4× faster; this one remains
+ * the fallback and the i32 kernel.)
  */
 import type { DType } from '@dreamer/tensor';
 import { wgslType } from './common.ts';

@@ -1,0 +1,116 @@
+/**
+ * Side-by-side timing of the two f32 matmul kernels of the WebGPU backend: `node bench/matmul.ts
+ * [rounds]` in packages/webgpu. Same operands, one process, one device; the blocked kernel ('old')
+ * and the subgroup-broadcast kernel ('new') are interleaved round by round so that machine noise
+ * hits both alike. A sample records `reps` matmuls and ends with a 4-byte read of the last result
+ * (flush + wait), so it times the GPU work, not just recording. Prints a markdown table of medians
+ * (ms per matmul, GFLOP/s) and the ratio of medians; results of the two kernels are checked to agree.
+ */
+import os from 'node:os';
+import { WebGPUBackend, type GpuBuffer } from '../src/backend.ts';
+import { formatAdapter, openAdapter } from '../src/adapter.ts';
+
+const rounds = Number(process.argv[2] ?? 7);
+
+interface Case {
+  label: string;
+  m: number;
+  k: number;
+  n: number;
+  /** Matmuls per timed sample. */
+  reps: number;
+  /** Transposed operands (A stored [K, M], B stored [N, K]). */
+  ta?: boolean;
+  tb?: boolean;
+}
+
+const cases: Case[] = [
+  { label: '512³', m: 512, k: 512, n: 512, reps: 4 },
+  { label: '1024³', m: 1024, k: 1024, n: 1024, reps: 1 },
+  { label: 'RSSM 50×230×200', m: 50, k: 230, n: 200, reps: 50 },
+  { label: 'RSSM 50×200×600', m: 50, k: 200, n: 600, reps: 50 },
+  // The RSSM's backward products: dX = dY·Wᵀ and dW = Xᵀ·dY.
+  { label: 'RSSM dX 50×200×230, Bᵀ', m: 50, k: 200, n: 230, reps: 50, tb: true },
+  { label: 'RSSM dW 230×50×200, Aᵀ', m: 230, k: 50, n: 200, reps: 50, ta: true },
+];
+
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
+
+const gpu = await WebGPUBackend.create();
+const opened = await openAdapter();
+if (!gpu.subgroupMatmul) {
+  console.error('This device cannot run the subgroup matmul (needs the "subgroups" feature and subgroup size 8).');
+  gpu.destroy();
+  process.exit(1);
+}
+const kernels = ['blocked', 'subgroup'] as const;
+
+function mm(a: GpuBuffer, b: GpuBuffer, c: Case): GpuBuffer {
+  const aShape = c.ta ? [1, c.k, c.m] : [1, c.m, c.k];
+  const bShape = c.tb ? [1, c.n, c.k] : [1, c.k, c.n];
+  return gpu.matmul({ buffer: a, shape: aShape, dtype: 'f32' }, { buffer: b, shape: bShape, dtype: 'f32' }, c.ta === true, c.tb === true);
+}
+
+async function sample(kernel: (typeof kernels)[number], a: GpuBuffer, b: GpuBuffer, c: Case): Promise<number> {
+  gpu.matmulKernel = kernel;
+  const t0 = performance.now();
+  let out: GpuBuffer | null = null;
+  for (let r = 0; r < c.reps; r++) {
+    if (out) gpu.dispose(out);
+    out = mm(a, b, c);
+  }
+  await gpu.read(out!, 'f32', 1);
+  const ms = (performance.now() - t0) / c.reps;
+  gpu.dispose(out!);
+  return ms;
+}
+
+const rows: string[] = [];
+for (const c of cases) {
+  const a = gpu.upload(values(c.m * c.k, 1), 'f32');
+  const b = gpu.upload(values(c.k * c.n, 2), 'f32');
+  // Agreement check (and warm-up: pipelines compiled outside the timings).
+  const results: Float32Array[] = [];
+  for (const kernel of kernels) {
+    gpu.matmulKernel = kernel;
+    const out = mm(a, b, c);
+    results.push((await gpu.read(out, 'f32', c.m * c.n)) as Float32Array);
+    gpu.dispose(out);
+    await sample(kernel, a, b, c);
+  }
+  let maxRel = 0;
+  for (let i = 0; i < results[0].length; i++) maxRel = Math.max(maxRel, Math.abs(results[0][i] - results[1][i]) / Math.max(1e-3, Math.abs(results[0][i])));
+  const times: Record<string, number[]> = { blocked: [], subgroup: [] };
+  for (let r = 0; r < rounds; r++) for (const kernel of r % 2 ? [...kernels].reverse() : kernels) times[kernel].push(await sample(kernel, a, b, c));
+  const flop = 2 * c.m * c.k * c.n;
+  const old = median(times.blocked);
+  const neu = median(times.subgroup);
+  const gf = (ms: number): string => (flop / ms / 1e6).toFixed(2);
+  rows.push(`| matmul ${c.label} (f32) | ${rounds} | ${old.toFixed(3)} (${gf(old)}) | ${neu.toFixed(3)} (${gf(neu)}) | ${(neu / old).toFixed(2)} (${(old / neu).toFixed(2)}× faster) | ${maxRel.toExponential(1)} |`);
+  console.error(rows[rows.length - 1]);
+  gpu.dispose(a);
+  gpu.dispose(b);
+}
+gpu.matmulKernel = 'auto';
+
+console.log(`Machine: ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}-${process.arch}; ${new Date().toISOString().slice(0, 10)}.`);
+console.log(`Adapter: ${formatAdapter(opened)}.`);
+console.log('');
+console.log('| case | rounds | old (blocked) median ms (GFLOP/s) | new (subgroup) median ms (GFLOP/s) | time ratio new/old (speed-up) | max rel. diff |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(r);
+gpu.destroy();
