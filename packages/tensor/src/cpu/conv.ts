@@ -7,8 +7,9 @@
  *   forward          y[rows, O]      = P[rows, K] · W[K, O]
  *   backward input   dP[rows, K]     = dy[rows, O] · Wᵀ, then col2im adds dP back onto dx
  *   backward filter  dW[K, O]       += Pᵀ · dy[rows, O], summed over chunks
- * with K = KH·KW·C. W (or Wᵀ) is packed once per call; each chunk of ≤ ~2^17 / K output pixels is
- * gathered into a reused buffer, so memory stays bounded whatever the batch. The input gradient
+ * with K = KH·KW·C. W (or Wᵀ) is packed once per call (dy, per chunk, for the filter gradient);
+ * each chunk of ≤ ~2^17 / K output pixels is gathered into a reused buffer, so memory stays
+ * bounded whatever the batch. The input gradient
  * is accumulated per group of whole images, so no chunk ever needs another group's pixels.
  *
  * Precision: products and sums are float64 throughout (GEMM accumulators, the float64 C across
@@ -50,7 +51,7 @@ function geo(inputShape: Shape, filterShape: Shape, oh: number, ow: number, g: C
 
 /** Output pixels per im2col chunk: about 2^17 doubles (1 MiB) of patches, a multiple of 12 (whole 3×4 micro-tiles). */
 function chunkRows(k: number): number {
-  const rows = Math.floor((1 << 9) / Math.max(k, 1));
+  const rows = Math.floor((1 << 17) / Math.max(k, 1));
   return Math.max(12, rows - (rows % 12));
 }
 

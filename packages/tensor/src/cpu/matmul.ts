@@ -26,8 +26,8 @@ type Op = Operand<TypedArray>;
 const MR = 3;
 const NR = 4;
 /** Depth of one K block and height of one A block (a multiple of MR). */
-const KC = 5;
-const MC = 6;
+const KC = 256;
+const MC = 96;
 
 /**
  * Scratch float64 buffers, one per slot, kept between calls: a fresh multi-megabyte allocation
