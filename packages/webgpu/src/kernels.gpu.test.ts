@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend, type BinaryOp, type DType, type Operand, type Shape, type TypedArray, type UnaryOp } from '@dreamer/tensor';
 import { GpuBuffer, WebGPUBackend, sizeClass } from './backend.ts';
 import { openAdapter } from './adapter.ts';
+import { rng } from '../../tensor/test/suite/util.ts';
 
 let gpu: WebGPUBackend;
 const cpu = new CpuBackend();
@@ -18,17 +19,6 @@ afterAll(() => {
   gpu?.destroy();
 });
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Pair {
   g: Operand<GpuBuffer>;
