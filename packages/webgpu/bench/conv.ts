@@ -9,7 +9,8 @@
  */
 import os from 'node:os';
 import type { Conv2dGeometry, Shape } from '@dreamer/tensor';
-import { WebGPUBackend, type GpuBuffer } from '../src/backend.ts';
+import type { GpuBuffer } from '../src/backend.ts';
+import { type Kernel, kernels, median, openBenchBackend, timeLaunches, values } from './common.ts';
 
 const rounds = Number(process.argv[2] ?? 7);
 
@@ -29,45 +30,15 @@ const cases: Case[] = [
   { label: '[8,31,31,32]⊛[4,4,32,64] s2', x: [8, 31, 31, 32], w: [4, 4, 32, 64], g: s2, reps: 4 },
 ];
 
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 
-const gpu = await WebGPUBackend.create();
-if (!gpu.subgroupMatmul) {
-  console.error('This device cannot run the subgroup kernels (needs the "subgroups" feature and subgroup size 8).');
-  gpu.destroy();
-  process.exit(1);
-}
-const kernels = ['blocked', 'subgroup'] as const;
+const gpu = await openBenchBackend();
 
 function conv(x: GpuBuffer, w: GpuBuffer, c: Case): GpuBuffer {
   return gpu.conv2d({ buffer: x, shape: c.x, dtype: 'f32' }, { buffer: w, shape: c.w, dtype: 'f32' }, c.g);
 }
-async function sample(kernel: (typeof kernels)[number], x: GpuBuffer, w: GpuBuffer, c: Case): Promise<number> {
-  gpu.matmulKernel = kernel;
-  const t0 = performance.now();
-  let out: GpuBuffer | null = null;
-  for (let r = 0; r < c.reps; r++) {
-    if (out) gpu.dispose(out);
-    out = conv(x, w, c);
-  }
-  await gpu.read(out!, 'f32', 1);
-  const ms = (performance.now() - t0) / c.reps;
-  gpu.dispose(out!);
-  return ms;
+async function sample(kernel: Kernel, x: GpuBuffer, w: GpuBuffer, c: Case): Promise<number> {
+  return timeLaunches(gpu, kernel, c.reps, () => conv(x, w, c));
 }
 
 const rows: string[] = [];

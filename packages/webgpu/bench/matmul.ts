@@ -7,7 +7,8 @@
  * (ms per matmul, GFLOP/s) and the ratio of medians; results of the two kernels are checked to agree.
  */
 import os from 'node:os';
-import { WebGPUBackend, type GpuBuffer } from '../src/backend.ts';
+import type { GpuBuffer } from '../src/backend.ts';
+import { type Kernel, kernels, median, openBenchBackend, timeLaunches, values } from './common.ts';
 import { formatAdapter, openAdapter } from '../src/adapter.ts';
 
 const rounds = Number(process.argv[2] ?? 7);
@@ -34,30 +35,10 @@ const cases: Case[] = [
   { label: 'RSSM dW 230×50×200, Aᵀ', m: 230, k: 50, n: 200, reps: 50, ta: true },
 ];
 
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 
-const gpu = await WebGPUBackend.create();
+const gpu = await openBenchBackend();
 const opened = await openAdapter();
-if (!gpu.subgroupMatmul) {
-  console.error('This device cannot run the subgroup matmul (needs the "subgroups" feature and subgroup size 8).');
-  gpu.destroy();
-  process.exit(1);
-}
-const kernels = ['blocked', 'subgroup'] as const;
 
 function mm(a: GpuBuffer, b: GpuBuffer, c: Case): GpuBuffer {
   const aShape = c.ta ? [1, c.k, c.m] : [1, c.m, c.k];
@@ -65,18 +46,8 @@ function mm(a: GpuBuffer, b: GpuBuffer, c: Case): GpuBuffer {
   return gpu.matmul({ buffer: a, shape: aShape, dtype: 'f32' }, { buffer: b, shape: bShape, dtype: 'f32' }, c.ta === true, c.tb === true);
 }
 
-async function sample(kernel: (typeof kernels)[number], a: GpuBuffer, b: GpuBuffer, c: Case): Promise<number> {
-  gpu.matmulKernel = kernel;
-  const t0 = performance.now();
-  let out: GpuBuffer | null = null;
-  for (let r = 0; r < c.reps; r++) {
-    if (out) gpu.dispose(out);
-    out = mm(a, b, c);
-  }
-  await gpu.read(out!, 'f32', 1);
-  const ms = (performance.now() - t0) / c.reps;
-  gpu.dispose(out!);
-  return ms;
+async function sample(kernel: Kernel, a: GpuBuffer, b: GpuBuffer, c: Case): Promise<number> {
+  return timeLaunches(gpu, kernel, c.reps, () => mm(a, b, c));
 }
 
 const rows: string[] = [];
