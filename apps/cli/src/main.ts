@@ -4,6 +4,7 @@
  * Exit codes: 0 success, 1 failure while running, 2 bad usage.
  */
 import { smoke } from './commands/smoke.ts';
+import { train } from './commands/train.ts';
 
 const HELP = `dreamer — the Dreamer agent ("Dream to Control") on WebGPU, in TypeScript
 
@@ -11,7 +12,7 @@ Usage: pnpm dreamer <command> [options]
 
 Commands:
   smoke      Check the engine end to end: fit a small MLP and report the loss and speed
-  train      Train an agent (arrives with the agent; see the project's issues)
+  train      Train Dreamer on a task (the seed's train script; resumes when re-run)
   help       Show this help
 
 Run 'pnpm dreamer <command> --help' for a command's options.`;
@@ -28,8 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'smoke':
       return smoke(rest);
     case 'train':
-      console.error('dreamer train: not available yet — the agent (world model, behavior, replay) has not landed. Try: pnpm dreamer smoke');
-      return 2;
+      return train(rest);
     default: {
       const near = COMMANDS.find((c) => c.startsWith(command.slice(0, 2)));
       console.error(`dreamer: unknown command "${command}"; expected one of ${COMMANDS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`);

@@ -1,16 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMujoco } from './control/mujoco.ts';
+import { CONTROL_TASKS } from './control/tasks.ts';
 import { editDistance, listEnvs, makeEnv, nearestEnvName } from './registry.ts';
 
 describe('registry', () => {
+  beforeAll(async () => {
+    await loadMujoco();
+  });
+
   it('lists exactly the implemented tasks', () => {
     expect(listEnvs()).toEqual([
+      ...Object.keys(CONTROL_TASKS),
       'dummy',
       'minatar_asterix',
       'minatar_breakout',
       'minatar_freeway',
       'minatar_seaquest',
       'minatar_space_invaders',
-    ]);
+    ].sort());
     for (const name of listEnvs()) {
       const env = makeEnv(name);
       expect(env.name).toBe(name);

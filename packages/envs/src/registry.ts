@@ -1,5 +1,8 @@
 // Task names → factories. `makeEnv(name, options)` builds one; an unknown name throws an error
 // listing the valid names and the nearest match. Only tasks that exist are listed.
+import type { ControlOptions } from './control/base.ts';
+import { loadMujoco } from './control/mujoco.ts';
+import { controlFactories, isControlTaskName, type ControlTaskName } from './control/tasks.ts';
 import { DummyEnv, type DummyOptions } from './dummy.ts';
 import type { Env } from './env.ts';
 import { Asterix } from './minatar/asterix.ts';
@@ -9,8 +12,8 @@ import { FREEWAY_MAX_STEPS, Freeway } from './minatar/freeway.ts';
 import { Seaquest } from './minatar/seaquest.ts';
 import { SpaceInvaders } from './minatar/space_invaders.ts';
 
-/** Options accepted by each registered task. */
-export interface TaskOptions {
+/** Options accepted by each registered task (control tasks: see ControlOptions). */
+export interface TaskOptions extends Record<ControlTaskName, ControlOptions> {
   dummy: DummyOptions;
   minatar_breakout: MinAtarOptions;
   minatar_freeway: MinAtarOptions;
@@ -37,6 +40,7 @@ const FACTORIES: Record<TaskName, Factory> = {
       new SpaceInvaders((o as MinAtarOptions).difficultyRamping ?? true),
       o as MinAtarOptions,
     ),
+  ...controlFactories(),
 };
 
 /** Every registered task name, sorted. */
@@ -73,6 +77,17 @@ export function nearestEnvName(name: string): TaskName {
 
 export function isEnvName(name: string): name is TaskName {
   return Object.hasOwn(FACTORIES, name);
+}
+
+/**
+ * Like makeEnv, but first loads what the task needs asynchronously (the MuJoCo WASM module for
+ * control tasks), so it works for every task without a prior `await loadMujoco()`.
+ */
+export async function makeEnvAsync<N extends TaskName>(name: N, options?: TaskOptions[N]): Promise<Env>;
+export async function makeEnvAsync(name: string, options?: object): Promise<Env>;
+export async function makeEnvAsync(name: string, options: object = {}): Promise<Env> {
+  if (typeof name === 'string' && isControlTaskName(name)) await loadMujoco();
+  return makeEnv(name, options);
 }
 
 /** Build the task `name`. Throws for an unknown name, naming the valid ones and the nearest. */

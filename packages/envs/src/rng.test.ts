@@ -53,3 +53,13 @@ describe('Rng', () => {
     expect(Array.from(out.slice(4096))).toEqual([x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff]);
   });
 });
+
+describe('Rng state', () => {
+  it('round-trips through getState/setState', () => {
+    const a = new Rng(5);
+    a.nextUint32();
+    const b = new Rng(0).setState(a.getState());
+    expect(Array.from({ length: 4 }, () => b.nextUint32())).toEqual(Array.from({ length: 4 }, () => a.nextUint32()));
+    expect(() => new Rng(0).setState([0, 0, 0, 0])).toThrow(/not all zero/);
+  });
+});

@@ -50,6 +50,19 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // all-zero state is a fixed point
   }
 
+  /** The generator's four state words, for checkpoints (restore with `setState`). */
+  getState(): [number, number, number, number] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+  }
+
+  setState(state: readonly number[]): this {
+    if (state.length !== 4 || state.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || state.every((w) => w === 0)) {
+      throw new Error(`Rng.setState: expected 4 uint32 words, not all zero, got [${state.join(', ')}]`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state.map((w) => w | 0);
+    return this;
+  }
+
   /** Next uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;

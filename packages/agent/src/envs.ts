@@ -1,0 +1,96 @@
+/**
+ * Builds a task's env as the seed wraps it: the task itself, pixels for control tasks when the
+ * model reads images (camera 0, 64×64), action repeat (summed rewards), an optional episode
+ * length limit, and reward clipping. Observations are reduced to what the model reads: `image`
+ * for pixel agents, the proprio vectors (everything but `image`) for state agents.
+ */
+import {
+  ActionRepeat,
+  ClipReward,
+  type Env,
+  type ObservationSpec,
+  TimeLimit,
+  type TimeStep,
+  Wrapper,
+  makeEnvAsync,
+  renderCpu,
+  sceneOf,
+} from '@dreamer/envs';
+import type { Config } from './config.ts';
+
+/** Renders the control scene after every reset/step into an `image` observation (CPU ray caster). */
+export class PixelObservation extends Wrapper {
+  readonly size: number;
+  readonly camera: number;
+  readonly keepState: boolean;
+
+  constructor(env: Env, size: number, camera: number, keepState: boolean) {
+    super(env);
+    this.size = size;
+    this.camera = camera;
+    this.keepState = keepState;
+  }
+
+  override get observationSpec(): ObservationSpec {
+    const image = { shape: [this.size, this.size, 3], dtype: 'uint8' as const, low: 0, high: 255, description: `camera ${this.camera}, RGB, HWC` };
+    return this.keepState ? { ...this.env.observationSpec, image } : { image };
+  }
+
+  #withImage(ts: TimeStep): TimeStep {
+    const image = renderCpu([sceneOf(this.env)], { cameras: this.camera, width: this.size, height: this.size });
+    return { ...ts, observation: this.keepState ? { ...ts.observation, image } : { image } };
+  }
+
+  override reset(seed: number): TimeStep {
+    return this.#withImage(this.env.reset(seed));
+  }
+
+  override step(action: Parameters<Env['step']>[0]): TimeStep {
+    return this.#withImage(this.env.step(action));
+  }
+}
+
+/** Keeps only the observation keys the model reads. */
+export class SelectObservations extends Wrapper {
+  readonly keys: readonly string[];
+
+  constructor(env: Env, keys: readonly string[]) {
+    super(env);
+    const missing = keys.filter((k) => !(k in env.observationSpec));
+    if (missing.length > 0) throw new Error(`${env.name}: no observation ${missing.join(', ')}; it has ${Object.keys(env.observationSpec).join(', ')}`);
+    this.keys = keys;
+  }
+
+  override get observationSpec(): ObservationSpec {
+    return Object.fromEntries(this.keys.map((k) => [k, this.env.observationSpec[k]]));
+  }
+
+  #pick(ts: TimeStep): TimeStep {
+    return { ...ts, observation: Object.fromEntries(this.keys.map((k) => [k, ts.observation[k]])) };
+  }
+
+  override reset(seed: number): TimeStep {
+    return this.#pick(this.env.reset(seed));
+  }
+
+  override step(action: Parameters<Env['step']>[0]): TimeStep {
+    return this.#pick(this.env.step(action));
+  }
+}
+
+/** The env for `task` under `config` (observation kind, action repeat, length limit, reward clip). */
+export async function makeTaskEnv(config: Config, task: string): Promise<Env> {
+  let env = await makeEnvAsync(task);
+  const hasImage = 'image' in env.observationSpec;
+  if (config.observation === 'image' && !hasImage) env = new PixelObservation(env, config.render_size, config.camera_id, false);
+  else if (config.observation === 'image') env = new SelectObservations(env, ['image']);
+  else {
+    const keys = Object.keys(env.observationSpec).filter((k) => k !== 'image');
+    if (keys.length === 0) throw new Error(`${task}: config observation 'proprio' needs state observations, but the task only has pixels; use observation: image`);
+    env = new SelectObservations(env, keys);
+  }
+  if (config.action_repeat > 1) env = new ActionRepeat(env, config.action_repeat);
+  if (config.max_length !== null) env = new TimeLimit(env, config.max_length);
+  if (config.clip_rewards) env = new ClipReward(env, config.clip_rewards);
+  return env;
+}
