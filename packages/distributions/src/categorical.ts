@@ -7,6 +7,7 @@ import {
   type Tensor,
   add,
   argmax,
+  bernoulliLogProb,
   cast,
   exp,
   greater,
@@ -115,9 +116,9 @@ export class Bernoulli {
     this.logits = logits;
   }
 
-  /** log p(x) = −[x·softplus(−l) + (1−x)·softplus(l)]: finite for any logit. */
+  /** log p(x) = −[x·softplus(−l) + (1−x)·softplus(l)]: finite for any logit (the engine's fused bernoulliLogProb). */
   logProb(x: Tensor): Tensor {
-    return tidy(() => neg(add(mul(x, softplus(neg(this.logits))), mul(sub(1, x), softplus(this.logits)))));
+    return bernoulliLogProb(x, this.logits);
   }
 
   /** sigmoid(logits). */

@@ -1,5 +1,7 @@
 /**
- * Normal and MultivariateNormalDiag, composed from engine ops (differentiable, any backend).
+ * Normal and MultivariateNormalDiag over engine ops (differentiable, any backend). log-density,
+ * KL and reparameterised draws are the engine's fused ops (one launch each way where the backend
+ * has the kernel; composed from primitives elsewhere).
  */
 import {
   RandomKey,
@@ -8,13 +10,12 @@ import {
   add,
   broadcastShapes,
   broadcastTo,
-  div,
   log,
-  mul,
+  normalKl,
+  normalLogProb,
+  normalSample,
   randomNormal,
   scalar,
-  square,
-  sub,
   sum,
   tidy,
 } from '@dreamer/tensor';
@@ -44,13 +45,13 @@ export class Normal {
   sample(key: RandomKey, sampleShape: Shape = []): Tensor {
     return tidy(() => {
       const eps = randomNormal(key, [...sampleShape, ...this.batchShape], { dtype: this.loc.dtype });
-      return add(this.loc, mul(this.scale, eps));
+      return normalSample(this.loc, this.scale, eps);
     });
   }
 
   /** log N(x | loc, scale) = −½((x−μ)/σ)² − log σ − ½ log 2π, elementwise. */
   logProb(x: Tensor): Tensor {
-    return tidy(() => sub(sub(mul(square(div(sub(x, this.loc), this.scale)), -0.5), log(this.scale)), HALF_LOG_2PI));
+    return normalLogProb(x, this.loc, this.scale);
   }
 
   /** ½ + ½ log 2π + log σ, elementwise over the batch. */
@@ -76,13 +77,9 @@ export class Normal {
   }
 }
 
+/** ½(ρ² + d² − 1 − 2 log ρ) with ρ = σp/σq, d = (μp − μq)/σq, elementwise. */
 export function klNormal(p: Normal, q: Normal): Tensor {
-  return tidy(() => {
-    const varRatio = square(div(p.scale, q.scale));
-    const t = square(div(sub(p.loc, q.loc), q.scale));
-    // ½(varRatio + t − 1 − log varRatio)
-    return mul(sub(sub(add(varRatio, t), 1), log(varRatio)), 0.5);
-  });
+  return normalKl(p.loc, p.scale, q.loc, q.scale);
 }
 
 /**

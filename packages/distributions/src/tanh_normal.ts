@@ -12,6 +12,7 @@
  * and mean() return tanh(loc) instead (no key needed; a common shortcut, not the reference).
  */
 import {
+  ATANH_CLIP,
   RandomKey,
   type Shape,
   type Tensor,
@@ -26,14 +27,15 @@ import {
   sub,
   sum,
   tanh,
+  tanhNormalLogProb,
   tidy,
   expandDims,
   transpose,
 } from '@dreamer/tensor';
 import { Normal, type TensorOrNumber } from './normal.ts';
 
-/** The reference's clip bound for the inverse tanh (f32 rounds it to 1 − 2⁻²⁴). */
-export const ATANH_CLIP = 0.99999997;
+/** The reference's clip bound for the inverse tanh (f32 rounds it to 1 − 2⁻²⁴); defined by the engine's fused op. */
+export { ATANH_CLIP };
 const LOG2 = Math.log(2);
 
 /** log|d tanh(x)/dx| = 2(log 2 − x − softplus(−2x)). */
@@ -79,12 +81,9 @@ export class TanhNormal {
     return tidy(() => tanh(this.base.sample(key, sampleShape)));
   }
 
-  /** Log-density of y ∈ (−1, 1)^A, summed over the event axis. */
+  /** Log-density of y ∈ (−1, 1)^A, summed over the event axis (the engine's fused tanhNormalLogProb). */
   logProb(y: Tensor): Tensor {
-    return tidy(() => {
-      const x = safeAtanh(y);
-      return sum(sub(this.base.logProb(x), tanhLogDetJacobian(x)), -1);
-    });
+    return tidy(() => sum(tanhNormalLogProb(y, this.base.loc, this.base.scale), -1));
   }
 
   /** Draws and their log-probs, for the sample-based estimates. */

@@ -11,13 +11,13 @@ import {
   conv2d,
   conv2dTranspose,
   elu,
+  gruBlockOutput,
+  gruBlockReset,
+  gruResetAfter,
   matmul,
-  mul,
   relu,
   reshape,
   sigmoid,
-  split,
-  sub,
   tanh,
   tidy,
 } from '@dreamer/tensor';
@@ -228,12 +228,11 @@ export function gruCell(inputs: number, units: number, options: GRUOptions = {})
         };
       },
       apply(p, x, h) {
+        // Gate math in two fused ops around the candidate's matmul (see @dreamer/tensor ops/fused/gru.ts):
+        // r|u = σ([x, h]·W_ru + b_ru); c = tanh([x, r∘h]·W_c + b_c); h' = c + u∘(h − c).
         return tidy(() => {
-          const ru = sigmoid(add(matmul(concat([x, h], -1), p.kernel_ru), p.bias_ru));
-          const [r, u] = split(ru, 2, -1);
-          const c = tanh(add(matmul(concat([x, mul(r, h)], -1), p.kernel_c), p.bias_c));
-          // h' = (1 − u)∘c + u∘h = c + u∘(h − c)
-          return add(c, mul(u, sub(h, c)));
+          const [rh, u] = gruBlockReset(matmul(concat([x, h], -1), p.kernel_ru), p.bias_ru, h);
+          return gruBlockOutput(matmul(concat([x, rh], -1), p.kernel_c), p.bias_c, u, h);
         });
       },
     };
@@ -254,18 +253,9 @@ export function gruCell(inputs: number, units: number, options: GRUOptions = {})
       };
     },
     apply(p, x, h) {
-      return tidy(() => {
-        const [bi, br] = split(p.bias, 2, 0);
-        const xs = add(matmul(x, p.kernel), reshape(bi, [3 * units]));
-        const hs = add(matmul(h, p.recurrent_kernel), reshape(br, [3 * units]));
-        const [xz, xr, xh] = split(xs, 3, -1);
-        const [hz, hr, hh] = split(hs, 3, -1);
-        const z = sigmoid(add(xz, hz));
-        const r = sigmoid(add(xr, hr));
-        const cand = tanh(add(xh, mul(r, hh)));
-        // h' = z∘h + (1 − z)∘cand
-        return add(cand, mul(z, sub(h, cand)));
-      });
+      // Both matmuls, then all gate math in one fused op: z|r = σ(x·W + b₀ + h·U + b₁),
+      // cand = tanh(x·W_h + b₀ₕ + r∘(h·U_h + b₁ₕ)), h' = z∘h + (1 − z)∘cand.
+      return tidy(() => gruResetAfter(matmul(x, p.kernel), matmul(h, p.recurrent_kernel), p.bias, h));
     },
   };
   return cell;

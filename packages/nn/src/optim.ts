@@ -2,7 +2,7 @@
  * Adam (TF1 `tf.train.AdamOptimizer` form) and global-norm clipping, functional: the state is
  * a plain value `{ m, v, step }` and `update` returns a new one. Nothing is read back to the CPU.
  */
-import { type Tensor, type TensorTree, add, div, maximum, mul, sqrt, sum, tidy, zerosLike } from '@dreamer/tensor';
+import { type Tensor, type TensorTree, adamUpdate, div, maximum, mul, sqrt, sumOfSquares, tidy, zerosLike } from '@dreamer/tensor';
 import { flattenParams, mapParams, zipMapParams } from './tree.ts';
 
 export interface AdamOptions {
@@ -48,10 +48,15 @@ export function adam(options: AdamOptions = {}): Adam {
       const step = state.step + 1;
       const lrT = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
       return tidy(() => {
-        const m = zipMapParams<typeof grads>([state.m, grads], ([m0, g]) => add(mul(m0, beta1), mul(g, 1 - beta1)));
-        const v = zipMapParams<typeof grads>([state.v, grads], ([v0, g]) => add(mul(v0, beta2), mul(mul(g, g), 1 - beta2)));
-        const next = zipMapParams<typeof grads>([params, m, v], ([p, m1, v1]) => p.sub(mul(div(m1, add(sqrt(v1), eps)), lrT)));
-        return { params: next, state: { m, v, step } };
+        // One fused launch per leaf gives (param', m', v'); each output tree picks its part.
+        const steps = new Map<string, [Tensor, Tensor, Tensor]>();
+        const pick = (k: 0 | 1 | 2) =>
+          zipMapParams<typeof grads>([params, grads, state.m, state.v], ([p, g, m0, v0], path) => {
+            let out = steps.get(path);
+            if (!out) steps.set(path, (out = adamUpdate(p, g, m0, v0, { lrT, beta1, beta2, eps })));
+            return out[k];
+          });
+        return { params: pick(0), state: { m: pick(1), v: pick(2), step } };
       });
     },
   };
@@ -62,12 +67,7 @@ export function globalNorm(tree: TensorTree): Tensor {
   return tidy(() => {
     const leaves = flattenParams(tree);
     if (leaves.length === 0) throw new Error('globalNorm: the tree holds no tensors');
-    let total: Tensor | null = null;
-    for (const [, g] of leaves) {
-      const s = sum(mul(g, g));
-      total = total === null ? s : add(total, s);
-    }
-    return sqrt(total!);
+    return sqrt(sumOfSquares(leaves.map(([, g]) => g)));
   });
 }
 

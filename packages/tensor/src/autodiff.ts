@@ -15,11 +15,14 @@ import { isFloat } from './dtype.ts';
 /** Gradient of a node's output → gradients of its inputs (null where an input gets none). */
 export type Vjp = (g: Tensor) => readonly (Tensor | null)[];
 
+/** Gradients of a node's outputs (null where an output got none) → gradients of its inputs. */
+export type MultiVjp = (gs: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
+
 interface Node {
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  readonly output: Tensor;
-  readonly vjp: Vjp;
+  readonly outputs: readonly Tensor[];
+  readonly vjp: MultiVjp;
 }
 
 class Tape {
@@ -34,14 +37,37 @@ let tape: Tape | null = null;
 
 /** Called by every differentiable op after computing `output`. A no-op when nothing is being differentiated. */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: Vjp): Tensor {
-  if (tape !== null && inputs.some((x) => tape!.tracked.has(x))) {
-    tape.nodes.push({ op, inputs, output, vjp });
-    tape.tracked.add(output);
-    // The vjp may read any input or the output: keep them alive even if their owner disposes them.
-    for (const x of inputs) x.hold();
-    output.hold();
-  }
+  recordMulti(op, inputs, [output], (gs) => vjp(gs[0]!));
   return output;
+}
+
+/**
+ * `record` for an op with several outputs (a fused kernel): its vjp runs once, after every
+ * consumer of every output, with the outputs' gradients (null for an output nothing used).
+ */
+export function recordMulti<T extends readonly Tensor[]>(op: string, inputs: readonly Tensor[], outputs: T, vjp: MultiVjp): T {
+  if (tape !== null && inputs.some((x) => tape!.tracked.has(x))) {
+    tape.nodes.push({ op, inputs, outputs, vjp });
+    for (const y of outputs) tape.tracked.add(y);
+    // The vjp may read any input or output: keep them alive even if their owner disposes them.
+    for (const x of inputs) x.hold();
+    for (const y of outputs) y.hold();
+  }
+  return outputs;
+}
+
+/**
+ * Runs `fn` with recording paused: an op whose gradient rule is stated as a whole (a fused op
+ * computed by composition) records one node itself instead of one per primitive.
+ */
+export function untracked<T>(fn: () => T): T {
+  const outer = tape;
+  tape = null;
+  try {
+    return fn();
+  } finally {
+    tape = outer;
+  }
 }
 
 /** True while a gradient is being recorded and `t` depends on a parameter. */
@@ -120,7 +146,7 @@ export function grad<P extends TensorTree>(fn: (params: P) => LossOutput<unknown
 function releaseTape(t: Tape): void {
   for (const node of t.nodes) {
     for (const x of node.inputs) x.unhold();
-    node.output.unhold();
+    for (const y of node.outputs) y.unhold();
   }
   t.nodes.length = 0;
 }
@@ -130,9 +156,9 @@ function backward(t: Tape, loss: Tensor, leaves: readonly Tensor[]): Map<Tensor,
   grads.set(loss, onesLike(loss));
   for (let i = t.nodes.length - 1; i >= 0; i--) {
     const node = t.nodes[i];
-    const g = grads.get(node.output);
-    if (!g) continue;
-    const inputGrads = node.vjp(g);
+    const gs = node.outputs.map((y) => grads.get(y) ?? null);
+    if (gs.every((g) => g === null)) continue;
+    const inputGrads = node.vjp(gs);
     node.inputs.forEach((x, j) => {
       const gx = inputGrads[j];
       if (!gx || !t.tracked.has(x)) return;

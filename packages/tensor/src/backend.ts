@@ -57,6 +57,23 @@ export type ArgReduceOp = 'argmax' | 'argmin';
 export type ScanOp = 'sum' | 'prod';
 export type RandomDist = 'uniform' | 'normal';
 
+/** Elementwise distribution math with a fused kernel (formulas in ops/fused/distributions.ts). */
+export type DistributionOp = 'normalLogProb' | 'normalKl' | 'tanhNormalLogProb' | 'bernoulliLogProb' | 'normalSample';
+
+/**
+ * 'tanhNormalLogProb' clips y to ±ATANH_CLIP (rounded to the operands' dtype) before atanh, as
+ * the reference's TanhBijector; f32 rounds it to 1 − 2⁻²⁴.
+ */
+export const ATANH_CLIP = 0.99999997;
+
+/** The scalars of one Adam step; `lrT` is the bias-corrected rate lr·√(1−β2ᵗ)/(1−β1ᵗ). */
+export interface AdamHyper {
+  readonly lrT: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+}
+
 /** A buffer of this backend, with the shape and dtype to read it as. */
 export interface Operand<B = unknown> {
   readonly buffer: B;
@@ -136,4 +153,46 @@ export interface Backend<B = unknown> {
    * at counter ⌊i/4⌋ (see random/philox.ts). Every backend must produce the same bits.
    */
   random(dist: RandomDist, key: readonly [number, number], shape: Shape, dtype: DType): B;
+
+  // ---- fused kernels (optional) ----------------------------------------------------------
+  // The engine op of each (ops/fused/) calls it when present and otherwise composes the same
+  // math from the primitives above. Operands are float, of one dtype. In the GRU kernels every
+  // [N, ·] operand is row-major with N rows (the leading axes flattened) and H = h's last axis;
+  // biases are shared by all rows. Backward kernels take the forward's inputs and recompute
+  // what they need, so the forward saves nothing.
+
+  /** GRU reset-before (TF1 GRUBlockCell), gates: r|u = σ(preRU + biasRU) → [r⊙h, u]. preRU [N, 2H], biasRU [2H], h [N, H]. */
+  gruBlockReset?(preRU: Operand<B>, biasRU: Operand<B>, h: Operand<B>): [B, B];
+  /** Gradient of gruBlockReset: (dRH, dU) → [dPreRU [N, 2H], dH]. */
+  gruBlockResetBackward?(dRH: Operand<B>, dU: Operand<B>, preRU: Operand<B>, biasRU: Operand<B>, h: Operand<B>): [B, B];
+  /** GRU reset-before, output: c = tanh(preC + biasC), h' = c + u⊙(h − c). preC, u, h [N, H], biasC [H]. */
+  gruBlockOutput?(preC: Operand<B>, biasC: Operand<B>, u: Operand<B>, h: Operand<B>): B;
+  /** Gradient of gruBlockOutput: dOut → [dPreC, dU, dH]. */
+  gruBlockOutputBackward?(dOut: Operand<B>, preC: Operand<B>, biasC: Operand<B>, u: Operand<B>, h: Operand<B>): [B, B, B];
+  /**
+   * Keras GRUCell reset_after: xProj = x·W, hProj = h·U [N, 3H] (columns z|r|n), bias [2, 3H]
+   * (input row, recurrent row), h [N, H] → h' = n + z⊙(h − n), z|r = σ(x + b₀ + hp + b₁),
+   * n = tanh(x_n + b₀ₙ + r⊙(hp_n + b₁ₙ)).
+   */
+  gruResetAfter?(xProj: Operand<B>, hProj: Operand<B>, bias: Operand<B>, h: Operand<B>): B;
+  /** Gradient of gruResetAfter: dOut → [dXProj, dHProj, dH]. */
+  gruResetAfterBackward?(dOut: Operand<B>, xProj: Operand<B>, hProj: Operand<B>, bias: Operand<B>, h: Operand<B>): [B, B, B];
+  /**
+   * One Adam step (TF1 ε-hat form), all four the same shape: m' = β1·m + (1−β1)·g,
+   * v' = β2·v + (1−β2)·g², param' = param − lrT·m'/(√v' + ε) → [param', m', v'].
+   */
+  adamUpdate?(param: Operand<B>, grad: Operand<B>, m: Operand<B>, v: Operand<B>, hyper: AdamHyper): [B, B, B];
+  /** Σ x² over every element of every operand, as a one-element buffer of their dtype. */
+  sumSquares?(xs: readonly Operand<B>[]): B;
+  /**
+   * Elementwise distribution math. Each operand has `outShape` or a suffix of it (its element
+   * for output i is at i mod its size: a scalar, a per-last-axis vector, or the full shape).
+   */
+  distribution?(op: DistributionOp, xs: readonly Operand<B>[], outShape: Shape): B;
+  /**
+   * Gradient of `distribution` with respect to each operand whose `wanted` entry is true (null
+   * elsewhere), each of dOut's shape (the engine sums broadcast operands' gradients).
+   * 'normalSample' has none (its gradient is a plain product).
+   */
+  distributionBackward?(op: Exclude<DistributionOp, 'normalSample'>, dOut: Operand<B>, xs: readonly Operand<B>[], wanted: readonly boolean[]): (B | null)[];
 }

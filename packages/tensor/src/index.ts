@@ -8,7 +8,7 @@ import { CpuBackend } from './cpu/backend.ts';
 
 registerBackend('cpu', () => new CpuBackend());
 
-export { Tensor, type NestedArray } from './tensor.ts';
+export { Tensor, wrapBuffer, type NestedArray } from './tensor.ts';
 export * from './ops/index.ts';
 export { valueAndGrad, grad, type TensorTree, type LossOutput, type ValueAndGrad } from './autodiff.ts';
 export {
@@ -29,7 +29,7 @@ export {
 export { assertFinite } from './debug.ts';
 export { RandomKey } from './random/key.ts';
 export { philox4x32, fillUniform, fillNormal, philoxWords } from './random/philox.ts';
-export type { Backend, Operand, Conv2dGeometry, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, ScanOp, RandomDist } from './backend.ts';
+export type { Backend, Operand, Conv2dGeometry, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, ScanOp, RandomDist, DistributionOp } from './backend.ts';
 export { type DType, type TypedArray, DTYPES, bytesPerElement, isFloat } from './dtype.ts';
 export { type Shape, ShapeError, broadcastShapes, sizeOf } from './shape.ts';
 export { CpuBackend } from './cpu/backend.ts';

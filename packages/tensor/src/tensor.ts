@@ -147,7 +147,12 @@ function nest(values: TypedArray, shape: Shape, dtype: DType): NestedArray {
   return build(0, 0);
 }
 
-/** Wraps a buffer a backend just produced; with debug checks on, names the op that made NaN/Inf. */
+/**
+ * Wraps a buffer a backend just produced; with debug checks on, names the op that made NaN/Inf.
+ * Also the public way to adopt a buffer made outside the ops (a custom kernel launched through
+ * the backend, e.g. WebGPUBackend.runWGSL): it must hold `shape`'s elements in `dtype`'s layout on
+ * that backend, and the returned tensor owns it (disposing the tensor releases the buffer).
+ */
 export function wrapBuffer(backend: Backend, buffer: unknown, shape: Shape, dtype: DType, op = 'op', inputs: readonly Tensor[] = []): Tensor {
   const t = new Tensor(newStorage(backend, buffer, sizeOf(shape) * bytesPerElement(dtype)), shape, dtype);
   if (debugChecksOn() && isFloat(dtype) && backend.readSync) {

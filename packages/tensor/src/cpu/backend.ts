@@ -4,17 +4,23 @@
  * convolution, which are blocked enough to keep tests and small experiments quick.
  * Sums accumulate in float64.
  */
-import type { ArgReduceOp, Backend, BinaryOp, Conv2dGeometry, Operand, RandomDist, ReduceOp, ScanOp, UnaryOp } from '../backend.ts';
+import type { AdamHyper, ArgReduceOp, Backend, BinaryOp, Conv2dGeometry, DistributionOp, Operand, RandomDist, ReduceOp, ScanOp, UnaryOp } from '../backend.ts';
+import { ATANH_CLIP } from '../backend.ts';
 import { type DType, type TypedArray, allocArray, bytesPerElement } from '../dtype.ts';
 import { fillNormal, fillUniform } from '../random/philox.ts';
 import { type Shape, shapesEqual, sizeOf, stridesOf } from '../shape.ts';
 import { conv2dBackwardFilter, conv2dBackwardInput, conv2dForward } from './conv.ts';
-import { binaryFns, unaryFns } from './elementwise.ts';
+import { binaryColumnTiledLoops, binaryLoops, binaryRowTiledLoops, binaryScalarLeftLoops, binaryScalarRightLoops, unaryLoops } from './loops.ts';
+import { reduceBlocks, reductionBlocks } from './reduce.ts';
+import * as fused from './fused.ts';
 import { matmul } from './matmul.ts';
 import { broadcastStrides, stridedCopy } from './strided.ts';
 
 type Arr = TypedArray;
 type Op = Operand<Arr>;
+
+/** Ops where a ∘ b = b ∘ a, so a repeating left operand can use the tiled loops too. */
+const COMMUTATIVE = new Set<BinaryOp>(['add', 'mul', 'maximum', 'minimum', 'equal', 'notEqual', 'and', 'or']);
 
 export class CpuBackend implements Backend<Arr> {
   readonly name = 'cpu';
@@ -55,10 +61,9 @@ export class CpuBackend implements Backend<Arr> {
   }
 
   unary(op: UnaryOp, x: Op): Arr {
-    const f = unaryFns[op];
     const src = x.buffer;
     const out = this.#alloc(x.dtype, src.length);
-    for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
+    unaryLoops[op](out, src, src.length);
     return out;
   }
 
@@ -71,23 +76,41 @@ export class CpuBackend implements Backend<Arr> {
   }
 
   binary(op: BinaryOp, a: Op, b: Op, outShape: Shape, outDType: DType): Arr {
-    const f = binaryFns[op];
     const n = sizeOf(outShape);
     const out = this.#alloc(outDType, n);
-    if (b.buffer.length === 1 && shapesEqual(a.shape, outShape)) {
-      const av = a.buffer;
-      const bv = b.buffer[0];
-      for (let i = 0; i < n; i++) out[i] = f(av[i], bv);
-    } else if (a.buffer.length === 1 && shapesEqual(b.shape, outShape)) {
-      const av = a.buffer[0];
-      const bv = b.buffer;
-      for (let i = 0; i < n; i++) out[i] = f(av, bv[i]);
-    } else {
-      const av = this.#broadcast(a, outShape);
-      const bv = this.#broadcast(b, outShape);
-      for (let i = 0; i < n; i++) out[i] = f(av[i], bv[i]);
-    }
+    const aFull = shapesEqual(a.shape, outShape);
+    const bFull = shapesEqual(b.shape, outShape);
+    if (aFull && bFull) binaryLoops[op](out, a.buffer, b.buffer, n);
+    else if (aFull && b.buffer.length === 1) binaryScalarRightLoops[op](out, a.buffer, b.buffer[0], n);
+    else if (bFull && a.buffer.length === 1) binaryScalarLeftLoops[op](out, b.buffer, a.buffer[0], n);
+    else if (aFull && this.#tiledBinary(op, out, a.buffer, b, outShape)) return out;
+    else if (bFull && COMMUTATIVE.has(op) && this.#tiledBinary(op, out, b.buffer, a, outShape)) return out;
+    else binaryLoops[op](out, this.#broadcast(a, outShape), this.#broadcast(b, outShape), n);
     return out;
+  }
+
+  /**
+   * out = full ∘ small when `small` repeats along only leading axes of `shape` (a bias add) or
+   * only trailing ones (a per-row scale): tight loops instead of materialising the broadcast.
+   */
+  #tiledBinary(op: BinaryOp, out: Arr, full: Arr, small: Op, shape: Shape): boolean {
+    const lead = shape.length - small.shape.length;
+    const dims = shape.map((_, i) => (i < lead ? 1 : small.shape[i - lead]));
+    let k = 0;
+    while (k < shape.length && dims[k] === 1) k++;
+    if (dims.slice(k).every((d, i) => d === shape[k + i])) {
+      const len = sizeOf(shape.slice(k));
+      binaryRowTiledLoops[op](out, full, small.buffer, sizeOf(shape) / len, len);
+      return true;
+    }
+    let m = shape.length;
+    while (m > 0 && dims[m - 1] === 1) m--;
+    if (dims.slice(0, m).every((d, i) => d === shape[i])) {
+      const len = sizeOf(shape.slice(m));
+      binaryColumnTiledLoops[op](out, full, small.buffer, sizeOf(shape) / len, len);
+      return true;
+    }
+    return false;
   }
 
   where(cond: Op, a: Op, b: Op, outShape: Shape): Arr {
@@ -121,7 +144,14 @@ export class CpuBackend implements Backend<Arr> {
     const n = sizeOf(outShape);
     const init = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
     const acc = new Float64Array(n).fill(init);
-    // Walk the input in order; each element lands in the output slot with reduced axes zeroed.
+    const block = reductionBlocks(x.shape, axes);
+    if (block !== null) {
+      reduceBlocks(op, x.buffer, acc, block);
+      const out = this.#alloc(x.dtype, n);
+      out.set(acc);
+      return out;
+    }
+    // General layout: walk the input in order; each element lands in the output slot with reduced axes zeroed.
     const outStrides = stridesOf(outShape).map((s, i) => (axes.includes(i) ? 0 : s));
     const src = x.buffer;
     const rank = x.shape.length;
@@ -327,6 +357,61 @@ export class CpuBackend implements Backend<Arr> {
     if (dist === 'uniform') fillUniform(out, key);
     else fillNormal(out, key);
     return out;
+  }
+
+  // ---- fused kernels (loops in cpu/fused.ts) --------------------------------------------------
+
+  gruBlockReset(preRU: Op, biasRU: Op, h: Op): [Arr, Arr] {
+    return fused.gruBlockReset(preRU.buffer, biasRU.buffer, h.buffer, h.shape[h.shape.length - 1], this.#allocFor(h));
+  }
+
+  gruBlockResetBackward(dRH: Op, dU: Op, preRU: Op, biasRU: Op, h: Op): [Arr, Arr] {
+    return fused.gruBlockResetBackward(dRH.buffer, dU.buffer, preRU.buffer, biasRU.buffer, h.buffer, h.shape[h.shape.length - 1], this.#allocFor(h));
+  }
+
+  gruBlockOutput(preC: Op, biasC: Op, u: Op, h: Op): Arr {
+    return fused.gruBlockOutput(preC.buffer, biasC.buffer, u.buffer, h.buffer, this.#allocFor(h));
+  }
+
+  gruBlockOutputBackward(dOut: Op, preC: Op, biasC: Op, u: Op, h: Op): [Arr, Arr, Arr] {
+    return fused.gruBlockOutputBackward(dOut.buffer, preC.buffer, biasC.buffer, u.buffer, h.buffer, this.#allocFor(h));
+  }
+
+  gruResetAfter(xProj: Op, hProj: Op, bias: Op, h: Op): Arr {
+    return fused.gruResetAfter(xProj.buffer, hProj.buffer, bias.buffer, h.buffer, h.shape[h.shape.length - 1], this.#allocFor(h));
+  }
+
+  gruResetAfterBackward(dOut: Op, xProj: Op, hProj: Op, bias: Op, h: Op): [Arr, Arr, Arr] {
+    return fused.gruResetAfterBackward(dOut.buffer, xProj.buffer, hProj.buffer, bias.buffer, h.buffer, h.shape[h.shape.length - 1], this.#allocFor(h));
+  }
+
+  adamUpdate(param: Op, grad: Op, m: Op, v: Op, hyper: AdamHyper): [Arr, Arr, Arr] {
+    return fused.adamUpdate(param.buffer, grad.buffer, m.buffer, v.buffer, hyper, this.#allocFor(param));
+  }
+
+  sumSquares(xs: readonly Op[]): Arr {
+    const out = this.#alloc(xs[0].dtype, 1);
+    out[0] = fused.sumSquares(xs.map((x) => x.buffer));
+    return out;
+  }
+
+  distribution(op: DistributionOp, xs: readonly Op[], outShape: Shape): Arr {
+    const bound = this.#clipBound(xs[0]);
+    return fused.distribution(op, xs.map((x) => x.buffer), sizeOf(outShape), bound, this.#allocFor(xs[0]));
+  }
+
+  distributionBackward(op: Exclude<DistributionOp, 'normalSample'>, dOut: Op, xs: readonly Op[], wanted: readonly boolean[]): (Arr | null)[] {
+    const bound = this.#clipBound(dOut);
+    return fused.distributionBackward(op, dOut.buffer, xs.map((x) => x.buffer), wanted, bound, this.#allocFor(dOut));
+  }
+
+  #allocFor(like: Op): (size: number) => Arr {
+    return (size) => this.#alloc(like.dtype, size);
+  }
+
+  /** ATANH_CLIP as the operands' dtype holds it (a composed clip compares with that constant). */
+  #clipBound(like: Op): number {
+    return like.dtype === 'f32' ? Math.fround(ATANH_CLIP) : ATANH_CLIP;
   }
 }
 

@@ -14,6 +14,7 @@ function sigmoid(v: number): number {
 }
 
 export const unaryFns: Record<UnaryOp, (v: number) => number> = {
+  // Keep in step with the expressions in loops.ts (the cpu-kernels test compares them).
   neg: (v) => -v,
   exp: Math.exp,
   expm1: Math.expm1,

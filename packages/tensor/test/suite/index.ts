@@ -11,6 +11,7 @@ import { creationSuite } from './creation.ts';
 import type { SuiteDevice } from './device.ts';
 import { elementwiseSuite } from './elementwise.ts';
 import { errorSuite } from './errors.ts';
+import { fusedSuite } from './fused.ts';
 import { elementwiseGradSuite } from './grad-elementwise.ts';
 import { structuredGradSuite } from './grad-structured.ts';
 import { matmulSuite } from './matmul.ts';
@@ -45,8 +46,12 @@ export function gradientSuite(device: SuiteDevice): void {
   structuredGradSuite(device);
 }
 
+/** Fused ops: values and gradients against a float64 composed reference, and gradient checks. */
+export { fusedSuite };
+
 /** The whole suite. */
 export function opSuite(device: SuiteDevice): void {
   forwardSuite(device);
   gradientSuite(device);
+  fusedSuite(device);
 }
