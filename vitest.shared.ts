@@ -19,7 +19,7 @@ export function packageConfig(overrides: { testTimeout?: number } = {}) {
           test: {
             name: 'unit',
             include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-            exclude: ['**/*.gpu.test.ts', '**/node_modules/**'],
+            exclude: ['**/*.gpu.test.ts', '**/*.learn.test.ts', '**/node_modules/**'],
             testTimeout,
           },
         },
@@ -31,6 +31,17 @@ export function packageConfig(overrides: { testTimeout?: number } = {}) {
             fileParallelism: false,
             maxWorkers: 1,
             testTimeout: Math.max(testTimeout, 120_000),
+          },
+        },
+        {
+          // Learning runs (*.learn.test.ts): minutes of training each, alone on the machine.
+          extends: true,
+          test: {
+            name: 'learning',
+            include: ['src/**/*.learn.test.ts'],
+            fileParallelism: false,
+            maxWorkers: 1,
+            testTimeout: 20 * 60_000,
           },
         },
       ],

@@ -8,3 +8,5 @@ export { type StepRecord, type EpisodeStore, type PolicyMode, type Learner, type
 export { PixelObservation, SelectObservations, makeTaskEnv } from './envs.ts';
 export { dreamerOptions } from './options.ts';
 export { type DreamerAgent, type CheckpointExtra, createDreamer, CHECKPOINT_FILE, checkpointPath } from './learner.ts';
+export { type FrameRecorderOptions, type FrameSource, FrameRecorder } from './video.ts';
+export { type OpenLoop, openLoop, openLoopStrip, sequenceBatch, disposeBatch } from './openloop.ts';

@@ -19,10 +19,12 @@
  * or read throws an Error naming the kernels involved — never silent zeros.
  */
 import type {
+  AdamHyper,
   ArgReduceOp,
   Backend,
   BinaryOp,
   Conv2dGeometry,
+  DistributionOp,
   DType,
   Operand,
   RandomDist,
@@ -37,6 +39,9 @@ import { BufferUsage, MapMode, openAdapter } from './adapter.ts';
 import { binaryWGSL, castWGSL, whereWGSL, type BroadcastMode } from './kernels/binary.ts';
 import { WG } from './kernels/common.ts';
 import { conv2dBackwardFilterWGSL, conv2dBackwardInputWGSL, conv2dWGSL } from './kernels/conv.ts';
+import { backwardFilterPlan, backwardInputLaunches, forwardLaunches, type ConvGemmKernel } from './convPlans.ts';
+import { sumSlicesWGSL } from './kernels/splitK.ts';
+import { gridChunks } from './grid.ts';
 import { copyWGSL } from './kernels/copy.ts';
 import { fillWGSL } from './kernels/fill.ts';
 import { gatherWGSL, scatterAddWGSL } from './kernels/gather.ts';
@@ -46,6 +51,9 @@ import { randomWGSL } from './kernels/random.ts';
 import { argReduceWGSL, reduceWGSL } from './kernels/reduce.ts';
 import { scanWGSL } from './kernels/scan.ts';
 import { unaryWGSL } from './kernels/unary.ts';
+import * as fused from './fused.ts';
+import { type LaunchCost, type ProfileTiming, Profiler, convCost, elementwiseCost, matmulCost } from './profiler.ts';
+import type { Profile } from './profileTable.ts';
 
 /** A buffer of this backend: a pooled GPUBuffer and the number of elements it holds. */
 export class GpuBuffer {
@@ -116,6 +124,11 @@ type Op = Operand<GpuBuffer>;
 
 /** Which f32 matmul kernel runs: 'auto' picks 'subgroup' where the device supports it. */
 export type MatmulKernel = 'auto' | 'blocked' | 'subgroup';
+/**
+ * Which conv kernels run: 'auto' follows `matmulKernel`; 'direct' forces the thread-per-output
+ * kernels of kernels/conv.ts (kept as the baseline of bench/conv.ts).
+ */
+export type ConvKernel = MatmulKernel | 'direct';
 
 export class WebGPUBackend implements Backend<GpuBuffer> {
   readonly name = 'webgpu';
@@ -152,15 +165,25 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   readonly subgroupMatmul: boolean;
   /**
    * The f32 matmul kernel: 'auto' (default) uses 'subgroup' when `subgroupMatmul`, else 'blocked'.
-   * Forcing 'subgroup' without support throws at the matmul. i32 always uses 'blocked'. The same
-   * setting picks the conv2d forward kernel: 'subgroup' = implicit GEMM on the subgroup tiling
-   * (where supported and the grid fits), 'blocked' = the direct kernel (kernels/conv.ts).
+   * Forcing 'subgroup' without support throws at the matmul. i32 always uses 'blocked'. With
+   * convKernel 'auto' the same setting picks the conv kernels.
    */
   matmulKernel: MatmulKernel = 'auto';
+  /**
+   * The conv kernels: 'subgroup' = implicit GEMMs on the subgroup tiling (where supported),
+   * 'blocked' = the portable register-blocked implicit GEMMs, 'direct' = the thread-per-output
+   * kernels of kernels/conv.ts; 'auto' (default) follows matmulKernel.
+   */
+  convKernel: ConvKernel = 'auto';
+  /** True when the device has 'timestamp-query': profiles then time each dispatch on the GPU. */
+  readonly timestampQuery: boolean;
+  /** The open profile (null: profiling off, and launches pay one null check). */
+  #profiler: Profiler | null = null;
 
   private constructor(device: GPUDevice, subgroupMatmul = false) {
     this.device = device;
     this.subgroupMatmul = subgroupMatmul;
+    this.timestampQuery = device.features.has('timestamp-query');
     this.#maxBinding = device.limits.maxStorageBufferBindingSize;
     const onError = (ev: Event): void => {
       const error = (ev as GPUUncapturedErrorEvent).error;
@@ -182,11 +205,15 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const { adapter, info } = await openAdapter();
     const hasSubgroups = adapter.features.has('subgroups');
     const requiredFeatures: GPUFeatureName[] = hasSubgroups ? ['subgroups' as GPUFeatureName] : [];
+    // Costs nothing until a profile asks for timestamps.
+    if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
     const device = await adapter.requestDevice({
       requiredFeatures,
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,
+        // Fused backward kernels bind up to 9 buffers; with fewer they split into more launches (fused.ts).
+        maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
       },
     });
     const size8 = info.subgroupMinSize === 8 && (info.subgroupMaxSize ?? 8) === 8;
@@ -358,7 +385,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
    * Records one launch: params (u32 words; P[0] is usually the thread count), buffers bound at
    * 1.., and workgroup counts. `name` labels errors.
    */
-  #launch(name: string, code: string, params: readonly number[], buffers: readonly GpuBuffer[], groups: [number, number, number], outputs = 1): void {
+  #launch(name: string, code: string, params: readonly number[], buffers: readonly GpuBuffer[], groups: [number, number, number], outputs = 1, cost?: LaunchCost): void {
     const { pipeline, layout } = this.#pipeline(name, code);
     this.#check();
     for (const b of buffers) {
@@ -373,19 +400,24 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.buffer } }));
     const bindGroup = this.device.createBindGroup({ label: name, layout, entries });
     if (!this.#encoder) this.#encoder = this.device.createCommandEncoder();
-    if (!this.#pass) this.#pass = this.#encoder.beginComputePass();
+    const prof = this.#profiler;
+    if (!this.#pass) this.#pass = this.#encoder.beginComputePass(prof?.dispatch(name, cost));
     this.#pass.setPipeline(pipeline);
     this.#pass.setBindGroup(0, bindGroup);
     this.#pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     this.#batch.push(name);
     this.dispose(pbuf);
+    if (prof) {
+      if (prof.submitEach) this.#flush('profile');
+      else this.#endPass();
+    }
     if (this.#batch.length >= MAX_BATCH) this.#flush('batch');
   }
 
   /** An element-wise launch over n threads (skipped when n is 0). */
-  #launch1d(name: string, code: string, params: readonly number[], buffers: readonly GpuBuffer[], n: number, outputs = 1): void {
+  #launch1d(name: string, code: string, params: readonly number[], buffers: readonly GpuBuffer[], n: number, outputs = 1, cost?: LaunchCost): void {
     if (n === 0) return;
-    this.#launch(name, code, params, buffers, WebGPUBackend.grid(Math.ceil(n / WG)), outputs);
+    this.#launch(name, code, params, buffers, WebGPUBackend.grid(Math.ceil(n / WG)), outputs, cost);
   }
 
   #endPass(): void {
@@ -403,7 +435,9 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const kernels = this.#batch.length > 0 ? this.#batch.join(', ') : why;
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
+    this.#profiler?.beforeSubmit(this.#encoder);
     this.device.queue.submit([this.#encoder.finish()]);
+    this.#profiler?.afterSubmit();
     const serial = this.#serial;
     const label = (e: GPUError | null): Error | null => {
       if (!e) return null;
@@ -446,6 +480,60 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     await this.#drainErrors();
   }
 
+  // ---- profiling (see profiler.ts) ------------------------------------------------------
+
+  /** True between startProfile and stopProfile. */
+  get profiling(): boolean {
+    return this.#profiler !== null;
+  }
+
+  /**
+   * Starts timing every kernel launch: by timestamp queries when the device has them (a compute
+   * pass per dispatch), else on the CPU (a submit per dispatch); `timing` forces one. Work recorded
+   * before is submitted first, untimed.
+   */
+  startProfile(options: { timing?: ProfileTiming } = {}): void {
+    this.#check();
+    if (this.#profiler) throw new Error('webgpu: a profile is already open');
+    const timing = options.timing ?? (this.timestampQuery ? 'timestamp' : 'cpu');
+    if (timing === 'timestamp' && !this.timestampQuery) throw new Error('webgpu: timestamp profiling needs the "timestamp-query" feature');
+    this.#flush('profile');
+    this.#profiler = new Profiler(this.device, timing);
+  }
+
+  /** Ends the profile: submits the rest, waits for the GPU, and returns the per-kernel table. */
+  async stopProfile(): Promise<Profile> {
+    const prof = this.#profiler;
+    if (!prof) throw new Error('webgpu: no profile is open');
+    this.#flush('profile');
+    this.#profiler = null;
+    await this.device.queue.onSubmittedWorkDone();
+    const profile = await prof.finish();
+    await this.#drainErrors();
+    return profile;
+  }
+
+  /** Profiles `fn` (awaited): startProfile, fn, stopProfile; the profile is closed if fn throws. */
+  async profile(fn: () => unknown, options: { timing?: ProfileTiming } = {}): Promise<Profile> {
+    this.startProfile(options);
+    try {
+      await fn();
+    } catch (e) {
+      await this.stopProfile().catch(() => undefined);
+      throw e;
+    }
+    return this.stopProfile();
+  }
+
+  /**
+   * Runs `fn` as a named phase: the launches it records (until its promise settles, if it returns
+   * one) are summed under `name` in the profile's phase table; phases nest as 'outer/inner'. With
+   * no profile open this is just `fn()`.
+   */
+  phase<T>(name: string, fn: () => T): T {
+    return this.#profiler ? this.#profiler.phase(name, fn) : fn();
+  }
+
   /**
    * Escape hatch for custom kernels (and the error-path tests): records `code` (entry point
    * `main`, params as `array<u32>` at binding 0, `buffers` at bindings 1..) over `threads`
@@ -462,14 +550,14 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const n = sizeOf(shape);
     const out = this.#alloc(n);
     const bits = dtype === 'f32' ? f32Bits(value) : dtype === 'i32' ? Math.trunc(value) | 0 : value ? 1 : 0;
-    this.#launch1d('fill', fillWGSL(), [n, bits], [out], n);
+    this.#launch1d('fill', fillWGSL(), [n, bits], [out], n, 1, elementwiseCost(n, 1, 0));
     return out;
   }
 
   unary(op: UnaryOp, x: Op): GpuBuffer {
     const n = sizeOf(x.shape);
     const out = this.#alloc(n);
-    this.#launch1d(`unary.${op}`, unaryWGSL(op, x.dtype), [n], [x.buffer, out], n);
+    this.#launch1d(`unary.${op}`, unaryWGSL(op, x.dtype), [n], [x.buffer, out], n, 1, elementwiseCost(n, 2));
     return out;
   }
 
@@ -487,7 +575,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
       mode = 'general';
       params = [n, outShape.length, ...outShape, ...broadcastStrides(a.shape, outShape), ...broadcastStrides(b.shape, outShape)];
     }
-    this.#launch1d(`binary.${op}`, binaryWGSL(op, a.dtype, outDType, mode), params, [a.buffer, b.buffer, out], n);
+    this.#launch1d(`binary.${op}`, binaryWGSL(op, a.dtype, outDType, mode), params, [a.buffer, b.buffer, out], n, 1, elementwiseCost(n, 3));
     return out;
   }
 
@@ -495,7 +583,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const n = sizeOf(outShape);
     const out = this.#alloc(n);
     const params = [n, outShape.length, ...outShape, ...[cond, a, b].flatMap((x) => broadcastStrides(x.shape, outShape))];
-    this.#launch1d('where', whereWGSL(a.dtype), params, [cond.buffer, a.buffer, b.buffer, out], n);
+    this.#launch1d('where', whereWGSL(a.dtype), params, [cond.buffer, a.buffer, b.buffer, out], n, 1, elementwiseCost(n, 4));
     return out;
   }
 
@@ -503,7 +591,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const n = sizeOf(x.shape);
     if (x.dtype === dtype) return this.#copy(x.buffer, n);
     const out = this.#alloc(n);
-    this.#launch1d(`cast.${x.dtype}->${dtype}`, castWGSL(x.dtype, dtype), [n], [x.buffer, out], n);
+    this.#launch1d(`cast.${x.dtype}->${dtype}`, castWGSL(x.dtype, dtype), [n], [x.buffer, out], n, 1, elementwiseCost(n, 2));
     return out;
   }
 
@@ -567,12 +655,10 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
       this.#matmulSubgroup(a, b, transA, transB, out, [ba, bb, batch, m, k, n]);
       return out;
     }
-    if (Math.ceil(m / 32) > MAX_GROUPS || Math.ceil(n / 32) > MAX_GROUPS) throw new RangeError(`webgpu: matmul ${m}×${n} exceeds the dispatch grid`);
     const code = matmulBlockedWGSL(transA, transB, a.dtype);
-    for (let b0 = 0; b0 < batch; b0 += MAX_GROUPS) {
-      const nb = Math.min(MAX_GROUPS, batch - b0);
-      const params = [m, n, k, ba === 1 ? 0 : m * k, bb === 1 ? 0 : k * n, b0];
-      this.#launch('matmul', code, params, [a.buffer, b.buffer, out], [Math.ceil(n / 32), Math.ceil(m / 32), nb]);
+    for (const { x0, y0, z0, groups } of gridChunks(Math.ceil(n / 32), Math.ceil(m / 32), batch)) {
+      const params = [m, n, k, ba === 1 ? 0 : m * k, bb === 1 ? 0 : k * n, z0, y0 * 32, x0 * 32];
+      this.#launch('matmul', code, params, [a.buffer, b.buffer, out], groups, 1, matmulCost(groups[2], Math.min(m - y0 * 32, groups[1] * 32), Math.min(n - x0 * 32, groups[0] * 32), k));
     }
     return out;
   }
@@ -585,7 +671,6 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
    */
   #matmulSubgroup(a: Op, b: Op, transA: boolean, transB: boolean, out: GpuBuffer, dims: readonly number[]): void {
     const [ba, bb, batch, m, k, n] = dims;
-    if (Math.ceil(m / SUBGROUP_TILE_M) > MAX_GROUPS || Math.ceil(n / SUBGROUP_TILE_N) > MAX_GROUPS) throw new RangeError(`webgpu: matmul ${m}×${n} exceeds the dispatch grid`);
     const n4 = Math.ceil(n / 4);
     const pack = (x: GpuBuffer, nb: number, rows: number, cols: number, padCols: number, sR: number, sC: number, stride: number): GpuBuffer => {
       const total = nb * rows * padCols;
@@ -620,10 +705,11 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
       packedB = true;
     }
     const code = matmulSubgroupWGSL(aMode, bMode);
-    for (let b0 = 0; b0 < batch; b0 += MAX_GROUPS) {
-      const nb = Math.min(MAX_GROUPS, batch - b0);
-      const params = [m, n, k, ba === 1 ? 0 : aStr[2], bb === 1 ? 0 : bStride, b0, aStr[0], aStr[1], n4];
-      this.#launch(`matmul.subgroup.${aMode}.${bMode}`, code, params, [aBuf, aBuf, bBuf, out], [Math.ceil(n / SUBGROUP_TILE_N), Math.ceil(m / SUBGROUP_TILE_M), nb]);
+    for (const { x0, y0, z0, groups } of gridChunks(Math.ceil(n / SUBGROUP_TILE_N), Math.ceil(m / SUBGROUP_TILE_M), batch)) {
+      // P[9..18] are the conv mode's; P[19], P[20] the chunk's first row and column tile.
+      const params = [m, n, k, ba === 1 ? 0 : aStr[2], bb === 1 ? 0 : bStride, z0, aStr[0], aStr[1], n4, ...new Array<number>(10).fill(0), y0, x0];
+      const cost = matmulCost(groups[2], Math.min(m - y0 * SUBGROUP_TILE_M, groups[1] * SUBGROUP_TILE_M), Math.min(n - x0 * SUBGROUP_TILE_N, groups[0] * SUBGROUP_TILE_N), k);
+      this.#launch(`matmul.subgroup.${aMode}.${bMode}`, code, params, [aBuf, aBuf, bBuf, out], groups, 1, cost);
     }
     if (packedA) this.dispose(aBuf);
     if (packedB) this.dispose(bBuf);
@@ -650,13 +736,19 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const total = sizeOf(yShape);
     const out = this.#alloc(total);
     if (total === 0) return out;
-    const kernel = this.matmulKernel === 'auto' ? (this.subgroupMatmul ? 'subgroup' : 'blocked') : this.matmulKernel;
-    const rows = yShape[0] * yShape[1] * yShape[2];
-    if (kernel === 'subgroup' && this.subgroupMatmul && Math.ceil(rows / SUBGROUP_TILE_M) <= MAX_GROUPS && Math.ceil(yShape[3] / SUBGROUP_TILE_N) <= MAX_GROUPS) {
+    const kernel = this.#convKernelInUse();
+    if (kernel === 'subgroup' && (x.shape[3] % 4 !== 0 || w.shape[3] % 4 !== 0)) {
       this.#conv2dImplicitGemm(x, w, yShape, g, out);
       return out;
     }
-    this.#launch1d('conv2d', conv2dWGSL(), this.#convParams(total, x.shape, w.shape, yShape, g), [x.buffer, w.buffer, out], total);
+    if (kernel !== 'direct') {
+      const cost = convCost(x.shape, w.shape, yShape);
+      forwardLaunches(kernel, x.shape, w.shape, yShape, g).forEach((l, i) => {
+        this.#launch(l.name, l.code, l.params, [x.buffer, w.buffer, out], l.groups, 1, i === 0 ? cost : undefined);
+      });
+      return out;
+    }
+    this.#launch1d('conv2d', conv2dWGSL(), this.#convParams(total, x.shape, w.shape, yShape, g), [x.buffer, w.buffer, out], total, 1, convCost(x.shape, w.shape, yShape));
     return out;
   }
 
@@ -684,35 +776,61 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
       return;
     }
     const params = [m, o, k, 0, 0, 0, 0, 0, n4, h, wd, c, kw, oh, ow, g.strides[0], g.strides[1], g.pads[0], g.pads[2]];
-    this.#launch('conv2d.subgroup', matmulSubgroupWGSL('conv', 'vec4'), params, [x.buffer, x.buffer, bBuf, out], [Math.ceil(o / SUBGROUP_TILE_N), Math.ceil(m / SUBGROUP_TILE_M), 1]);
+    gridChunks(Math.ceil(o / SUBGROUP_TILE_N), Math.ceil(m / SUBGROUP_TILE_M), 1).forEach(({ x0, y0, groups }, i) => {
+      const cost = i === 0 ? convCost(x.shape, w.shape, yShape) : undefined;
+      this.#launch('conv2d.subgroup', matmulSubgroupWGSL('conv', 'vec4'), [...params, y0, x0], [x.buffer, x.buffer, bBuf, out], groups, 1, cost);
+    });
     if (packed) this.dispose(bBuf);
   }
 
+  /** 'subgroup' only where the device supports it. */
+  #convKernelInUse(): ConvGemmKernel | 'direct' {
+    const k = this.convKernel === 'auto' ? this.matmulKernel : this.convKernel;
+    if (k === 'direct' || k === 'blocked') return k;
+    return this.subgroupMatmul ? 'subgroup' : 'blocked';
+  }
+
+  /** By stride phase, implicit GEMM (convPlans.ts, kernels/convBackwardInput*.ts). */
   conv2dBackwardInput(dy: Op, w: Op, inputShape: Shape, g: Conv2dGeometry): GpuBuffer {
     if (dy.dtype !== 'f32') throw new Error(`not implemented on webgpu yet: conv2dBackwardInput for ${dy.dtype}`);
     const total = sizeOf(inputShape);
     const out = this.#alloc(total);
-    this.#launch1d(
-      'conv2dBackwardInput',
-      conv2dBackwardInputWGSL(),
-      this.#convParams(total, inputShape, w.shape, dy.shape, g),
-      [dy.buffer, w.buffer, out],
-      total,
-    );
+    if (total === 0) return out;
+    const cost = convCost(inputShape, w.shape, dy.shape);
+    const kernel = this.#convKernelInUse();
+    if (kernel === 'direct') {
+      const params = this.#convParams(total, inputShape, w.shape, dy.shape, g);
+      this.#launch1d('conv2dBackwardInput', conv2dBackwardInputWGSL(), params, [dy.buffer, w.buffer, out], total, 1, cost);
+      return out;
+    }
+    backwardInputLaunches(kernel, dy.shape, w.shape, inputShape, g).forEach((l, i) => {
+      this.#launch(l.name, l.code, l.params, [dy.buffer, w.buffer, out], l.groups, 1, i === 0 ? cost : undefined);
+    });
     return out;
   }
 
+  /** Implicit GEMM with split-K and a sum pass (convPlans.ts, kernels/convBackwardFilter*.ts). */
   conv2dBackwardFilter(x: Op, dy: Op, filterShape: Shape, g: Conv2dGeometry): GpuBuffer {
     if (x.dtype !== 'f32') throw new Error(`not implemented on webgpu yet: conv2dBackwardFilter for ${x.dtype}`);
     const total = sizeOf(filterShape);
     const out = this.#alloc(total);
-    this.#launch1d(
-      'conv2dBackwardFilter',
-      conv2dBackwardFilterWGSL(),
-      this.#convParams(total, x.shape, filterShape, dy.shape, g),
-      [x.buffer, dy.buffer, out],
-      total,
-    );
+    if (total === 0) return out;
+    const cost = convCost(x.shape, filterShape, dy.shape);
+    const kernel = this.#convKernelInUse();
+    if (kernel === 'direct') {
+      const params = this.#convParams(total, x.shape, filterShape, dy.shape, g);
+      this.#launch1d('conv2dBackwardFilter', conv2dBackwardFilterWGSL(), params, [x.buffer, dy.buffer, out], total, 1, cost);
+      return out;
+    }
+    const { launches, slices } = backwardFilterPlan(kernel, x.shape, dy.shape, filterShape, g, Math.floor(this.#maxBinding / (4 * total)));
+    const dst = slices > 1 ? this.#alloc(slices * total) : out;
+    launches.forEach((l, i) => {
+      this.#launch(l.name, l.code, l.params, [x.buffer, dy.buffer, dst], l.groups, 1, i === 0 ? cost : undefined);
+    });
+    if (slices > 1) {
+      this.#launch1d('conv2dBackwardFilter.sumSlices', sumSlicesWGSL(), [total, slices], [dst, out], total, 1, elementwiseCost(total, slices + 1));
+      this.dispose(dst);
+    }
     return out;
   }
 
@@ -799,6 +917,53 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const blocks = Math.ceil(n / 4);
     this.#launch1d(`random.${dist}`, randomWGSL(dist), [blocks, n, key[0], key[1]], [out], blocks);
     return out;
+  }
+
+  // ---- fused kernels (fused.ts) ------------------------------------------------------------
+
+  /**
+   * The storage-buffer limit fused kernels plan their launches for; null (default) = the device's.
+   * Lower it (≥ 8, WebGPU's guaranteed minimum) to exercise the split launches on a roomier device.
+   */
+  fusedBindingLimit: number | null = null;
+
+  readonly #host: fused.KernelHost = {
+    alloc: (size) => this.#alloc(size),
+    dispose: (buffer) => this.dispose(buffer),
+    launch: (name, code, params, buffers, groups, outputs) => this.#launch(name, code, params, buffers, WebGPUBackend.grid(groups), outputs),
+    launch1d: (name, code, params, buffers, n, outputs) => this.#launch1d(name, code, params, buffers, n, outputs),
+    storageBufferLimit: () => this.fusedBindingLimit ?? this.device.limits.maxStorageBuffersPerShaderStage,
+  };
+
+  gruBlockReset(preRU: Op, biasRU: Op, h: Op): [GpuBuffer, GpuBuffer] {
+    return fused.gruBlockReset(this.#host, preRU, biasRU, h);
+  }
+  gruBlockResetBackward(dRH: Op, dU: Op, preRU: Op, biasRU: Op, h: Op): [GpuBuffer, GpuBuffer] {
+    return fused.gruBlockResetBackward(this.#host, dRH, dU, preRU, biasRU, h);
+  }
+  gruBlockOutput(preC: Op, biasC: Op, u: Op, h: Op): GpuBuffer {
+    return fused.gruBlockOutput(this.#host, preC, biasC, u, h);
+  }
+  gruBlockOutputBackward(dOut: Op, preC: Op, biasC: Op, u: Op, h: Op): [GpuBuffer, GpuBuffer, GpuBuffer] {
+    return fused.gruBlockOutputBackward(this.#host, dOut, preC, biasC, u, h);
+  }
+  gruResetAfter(xProj: Op, hProj: Op, bias: Op, h: Op): GpuBuffer {
+    return fused.gruResetAfter(this.#host, xProj, hProj, bias, h);
+  }
+  gruResetAfterBackward(dOut: Op, xProj: Op, hProj: Op, bias: Op, h: Op): [GpuBuffer, GpuBuffer, GpuBuffer] {
+    return fused.gruResetAfterBackward(this.#host, dOut, xProj, hProj, bias, h);
+  }
+  adamUpdate(param: Op, grad: Op, m: Op, v: Op, hyper: AdamHyper): [GpuBuffer, GpuBuffer, GpuBuffer] {
+    return fused.adamUpdate(this.#host, param, grad, m, v, hyper);
+  }
+  sumSquares(xs: readonly Op[]): GpuBuffer {
+    return fused.sumSquares(this.#host, xs);
+  }
+  distribution(op: DistributionOp, xs: readonly Op[], outShape: Shape): GpuBuffer {
+    return fused.distribution(this.#host, op, xs, outShape);
+  }
+  distributionBackward(op: Exclude<DistributionOp, 'normalSample'>, dOut: Op, xs: readonly Op[], wanted: readonly boolean[]): (GpuBuffer | null)[] {
+    return fused.distributionBackward(this.#host, op, dOut, xs, wanted);
   }
 }
 

@@ -11,4 +11,7 @@ export {
 } from './adapter.ts';
 export type { AdapterInfo, OpenedAdapter } from './adapter.ts';
 export { WebGPUBackend, GpuBuffer, registerWebGPU, sizeClass } from './backend.ts';
-export type { MatmulKernel } from './backend.ts';
+export type { ConvKernel, MatmulKernel } from './backend.ts';
+export { formatProfile } from './profileTable.ts';
+export type { Profile, KernelStats, PhaseStats } from './profileTable.ts';
+export type { LaunchCost, ProfileTiming } from './profiler.ts';

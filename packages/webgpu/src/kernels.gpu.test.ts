@@ -271,7 +271,7 @@ describe('webgpu kernels vs cpu', () => {
     }
   });
 
-  // Both forward kernels: the direct one ('blocked') and the implicit GEMM on the subgroup tiling.
+  // Both forward kernel families: 'blocked' (portable implicit GEMM) and 'subgroup' (conv.gpu.test.ts has more).
   it('conv2d forward (both kernels): odd channels, strides, asymmetric pads, several row/column tiles', async () => {
     let seed = 60;
     const cases: { x: Shape; w: Shape; strides: [number, number]; pads: [number, number, number, number] }[] = [

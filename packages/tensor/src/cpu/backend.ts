@@ -19,6 +19,13 @@ import { broadcastStrides, stridedCopy } from './strided.ts';
 type Arr = TypedArray;
 type Op = Operand<Arr>;
 
+const DTYPE_OF = new Map<unknown, DType>([
+  [Float32Array, 'f32'],
+  [Float64Array, 'f64'],
+  [Int32Array, 'i32'],
+  [Uint8Array, 'bool'],
+]);
+
 /** Ops where a ∘ b = b ∘ a, so a repeating left operand can use the tiled loops too. */
 const COMMUTATIVE = new Set<BinaryOp>(['add', 'mul', 'maximum', 'minimum', 'equal', 'notEqual', 'and', 'or']);
 
@@ -26,9 +33,22 @@ export class CpuBackend implements Backend<Arr> {
   readonly name = 'cpu';
   readonly dtypes: readonly DType[] = ['f32', 'f64', 'i32', 'bool'];
   #bytes = 0;
+  /**
+   * Disposed arrays by type and length, reused zeroed: a training step allocates the same shapes
+   * every time, and fresh typed arrays cost a zeroing page-fault pass plus GC pressure each.
+   */
+  #pool = new Map<string, Arr[]>();
+  #pooledBytes = 0;
+  /** Most bytes the pool keeps; 0 turns pooling off. */
+  poolLimit = 256 * 1024 * 1024;
 
   #alloc(dtype: DType, size: number): Arr {
     this.#bytes += size * bytesPerElement(dtype);
+    const reused = this.#pool.get(`${dtype}:${size}`)?.pop();
+    if (reused) {
+      this.#pooledBytes -= reused.byteLength;
+      return reused.fill(0);
+    }
     return allocArray(dtype, size);
   }
 
@@ -48,6 +68,24 @@ export class CpuBackend implements Backend<Arr> {
 
   dispose(buffer: Arr): void {
     this.#bytes -= buffer.byteLength;
+    // Small arrays are cheap to allocate; pooling them only costs map lookups.
+    if (buffer.length < 64 || this.#pooledBytes + buffer.byteLength > this.poolLimit) return;
+    const key = `${DTYPE_OF.get(buffer.constructor)}:${buffer.length}`;
+    let list = this.#pool.get(key);
+    if (!list) this.#pool.set(key, (list = []));
+    list.push(buffer);
+    this.#pooledBytes += buffer.byteLength;
+  }
+
+  /** Bytes held by the reuse pool (not counted in bytesInUse). */
+  pooledBytes(): number {
+    return this.#pooledBytes;
+  }
+
+  /** Drops every pooled array (e.g. after a phase with unusual shapes). */
+  trimPool(): void {
+    this.#pool.clear();
+    this.#pooledBytes = 0;
   }
 
   bytesInUse(): number {

@@ -2,7 +2,8 @@
  * Batched matmul, correctness first with a modest register block: transposed operands and batch
  * broadcasting (batch stride 0) are read through strides, so they need no copies; more than 65535
  * batches are split into launches with the batch offset in params.
- * Params [M, N, K, aBatchStride, bBatchStride, batch0]. i32 accumulates exactly (wrapping).
+ * Params [M, N, K, aBatchStride, bBatchStride, batch0, row0, col0] (row0/col0: the first row and
+ * column of a grid split into launches of ≤ 65535 workgroups). i32 accumulates exactly (wrapping).
  * (On lavapipe this reaches ~5 GFLOP/s at 512³ including upload and readback, 3× a thread per
  * output; shared-memory tiles do not help there. Where the device has subgroups of 8 the backend
  * uses the subgroup-broadcast kernel in matmulSubgroup.ts instead, ~4× faster; this one remains
@@ -32,7 +33,7 @@ export function matmulBlockedWGSL(transA: boolean, transB: boolean, dtype: DType
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let M = P[0]; let N = P[1]; let K = P[2];
-  let n0 = gid.x * 4u; let m0 = gid.y * 4u; let b = gid.z + P[5];
+  let n0 = gid.x * 4u + P[7]; let m0 = gid.y * 4u + P[6]; let b = gid.z + P[5];
   if (m0 >= M || n0 >= N) { return; }
   let ao = b * P[3]; let bo = b * P[4];
 ${rows.map((i) => `  let r${i} = min(m0 + ${i}u, M - 1u); let c${i} = min(n0 + ${i}u, N - 1u);`).join('\n')}

@@ -24,7 +24,8 @@
  *   layouts are packed into 'vec4' first.
  * Params [M, N, K, aBatchStride, bBatchStride, batch0, aRowStride, aKStride, ⌈N/4⌉] (strides in
  * floats); bindings A as vec4 and as f32 (the same buffer), B as vec4, out.
- * Grid (⌈N/32⌉, ⌈M/16⌉, batches). Needs `enable subgroups;` and assumes subgroup size 8.
+ * Grid (⌈N/32⌉, ⌈M/16⌉, batches); P[19] and P[20] (every mode) offset the row and column tile ids
+ * of a grid split into launches of ≤ 65535 (grid.ts). Needs `enable subgroups;` and assumes subgroup size 8.
  *
  * A 'conv' (conv2d forward as an implicit GEMM, NHWC x and HWIO filter): A is never materialized.
  * Row r = (n, oy, ox) of the output, column k = (ki, kj, c) of the filter's [KH·KW·C, O] view, and
@@ -99,8 +100,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
   let M = P[0]; let N = P[1]; let K = P[2]; let N4 = P[8];
   let sR = P[6]; let sK = P[7];
   let b = wid.z + P[5];
-  let m0 = wid.y * 16u;
-  let c4 = min(wid.x * 8u + lane, N4 - 1u);
+  let m0 = (wid.y + P[19]) * 16u;
+  let c4 = min((wid.x + P[20]) * 8u + lane, N4 - 1u);
   let ao = b * P[3]; let bo = b * P[4];
 ${
     conv
@@ -131,7 +132,7 @@ ${rows
   .join('\n')}
   }
 ${tail}
-  let n0 = (wid.x * 8u + lane) * 4u;
+  let n0 = ((wid.x + P[20]) * 8u + lane) * 4u;
   if (n0 >= N) { return; }
 ${rows
   .map(

@@ -10,7 +10,7 @@
 import type { DType, UnaryOp } from '@dreamer/tensor';
 import { MAIN_1D, PARAMS, wgslType } from './common.ts';
 
-const FLOAT_HELPERS = /* wgsl */ `
+export const FLOAT_HELPERS = /* wgsl */ `
 fn expm1_(x: f32) -> f32 {
   if (abs(x) < 0.35) {
     return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 + x * (1.0 / 720.0
