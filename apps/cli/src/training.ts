@@ -4,7 +4,8 @@
  * Files of a run: config.yaml, train_episodes/*.npz (every collected episode, written
  * atomically), checkpoint.safetensors (params, optimiser states, counters and RNG states,
  * replaced atomically), metrics.jsonl and TensorBoard events/ (both trimmed back to the
- * checkpoint's step on resume, so the logs match the model on disk).
+ * checkpoint's step on resume, so the logs match the model on disk), and the test phases'
+ * pictures: videos/test-<step>.gif and openloop/<step>.png (see log/media.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { Rng } from '@dreamer/envs';
 import { type Config, type LoopState, createDreamer, makeTaskEnv, trainLoop } from '@dreamer/agent';
 import { EventWriter } from './log/tensorboard.ts';
 import { MetricsLog } from './log/metrics.ts';
+import { TestMedia } from './log/media.ts';
+import { updateLine } from './log/summary.ts';
 
 export interface TrainingOptions {
   config: Config;
@@ -23,6 +26,8 @@ export interface TrainingOptions {
   shouldStop: () => boolean;
   /** Updates between metric lines (default: 10 per train phase, as the seed prints). */
   logEvery?: number;
+  /** Test-episode videos and open-loop strips (default true). */
+  media?: boolean;
 }
 
 async function useBackend(name: Config['backend']): Promise<void> {
@@ -39,7 +44,9 @@ export async function runTraining(opts: TrainingOptions): Promise<'done' | 'stop
   await useBackend(config.backend);
   const task = config.tasks[0];
   const env = await makeTaskEnv(config, task);
-  const testEnv = await makeTaskEnv(config, task);
+  const events = new EventWriter(join(runDir, 'events'));
+  const media = opts.media === false ? null : new TestMedia(runDir, config, events, task);
+  const testEnv = media ? media.wrap(await makeTaskEnv(config, task)) : await makeTaskEnv(config, task);
   const checkpointPath = join(runDir, 'checkpoint.safetensors');
   const agent = await createDreamer(config, env, { episodeDir: join(runDir, 'train_episodes'), seed: config.seed });
   const rng = new Rng(config.seed + 1);
@@ -52,8 +59,9 @@ export async function runTraining(opts: TrainingOptions): Promise<'done' | 'stop
   } else if (opts.resumed) {
     console.log(`dreamer train: ${runDir} had no checkpoint yet; starting it over (its episodes are kept)`);
   }
-  const metrics = new MetricsLog(join(runDir, 'metrics.jsonl'), existsSync(checkpointPath) ? state.globalStep : undefined);
-  const events = new EventWriter(join(runDir, 'events'));
+  // Without a checkpoint a restarted run starts at step 0, so everything logged before is dropped too.
+  const metrics = new MetricsLog(join(runDir, 'metrics.jsonl'), state.globalStep);
+  if (opts.resumed) events.restart(state.globalStep + 1, `resumed at update ${state.updates}`);
   const updatesPerPhase = Math.max(1, Math.floor(config.train_steps / config.batch_shape[0]));
   const logEvery = opts.logEvery ?? Math.max(1, Math.floor(updatesPerPhase / 10));
   const totalUpdates = Math.ceil(config.max_steps / config.batch_shape[0]);
@@ -76,13 +84,20 @@ export async function runTraining(opts: TrainingOptions): Promise<'done' | 'stop
   const rate = (s: LoopState): number => (s.updates - started.updates) / ((performance.now() - started.time) / 1000);
 
   const final = await trainLoop(config, env, testEnv, agent, agent.store, rng, state, {
-    onEpisode(kind, ret, length, s) {
+    async onEpisode(kind, ret, length, s) {
       const prefix = kind === 'test' ? `test_main_${task}` : `train-${task}`;
       if (kind !== 'prefill') {
         metrics.write(s.globalStep, { [`${prefix}/return`]: ret, [`${prefix}/length`]: length, env_steps: s.envSteps });
         events.scalars(s.globalStep, { [`${prefix}/return`]: ret, [`${prefix}/length`]: length });
       }
-      if (kind === 'test') lastReturn = ret;
+      if (kind === 'test') {
+        lastReturn = ret;
+        const pictures = (await media?.afterTest(agent, s.globalStep)) ?? {};
+        if (Object.keys(pictures).length > 0) {
+          metrics.write(s.globalStep, pictures);
+          events.scalars(s.globalStep, pictures);
+        }
+      }
       bar?.update(s.updates, { phase: kind, envSteps: s.envSteps, ret: Number.isNaN(lastReturn) ? '-' : lastReturn.toFixed(1) });
     },
     async onUpdate(m, s) {
@@ -97,14 +112,7 @@ export async function runTraining(opts: TrainingOptions): Promise<'done' | 'stop
         const record = { ...means, steps_per_second: perSecond * config.batch_shape[0], updates_per_second: perSecond, env_steps: s.envSteps };
         metrics.write(s.globalStep, record);
         events.scalars(s.globalStep, record);
-        if (bar === null) {
-          const shown = ['objectives/model', 'objectives/divergence', 'objectives/reward', 'objectives/value', 'objectives/action'].filter((k) => k in means);
-          console.log(
-            `update ${s.updates}/${totalUpdates} · env steps ${s.envSteps} · ${perSecond.toFixed(2)} upd/s · ` +
-              shown.map((k) => `${k.split('/')[1]} ${means[k].toFixed(3)}`).join(' · ') +
-              (Number.isNaN(lastReturn) ? '' : ` · test return ${lastReturn.toFixed(1)}`),
-          );
-        }
+        if (bar === null) console.log(updateLine(s.updates, totalUpdates, s.envSteps, perSecond, means, lastReturn));
       }
       if (s.updates % config.checkpoint_every === 0) await checkpoint(s);
     },

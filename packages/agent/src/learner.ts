@@ -27,6 +27,8 @@ export interface CheckpointExtra {
 export interface DreamerAgent extends Learner {
   readonly model: Dreamer;
   readonly store: EpisodeStore;
+  /** The replay the agent trains from (for summaries that sample their own batches). */
+  readonly replay: Replay;
   readonly params: DreamerParams;
   save(path: string, extra: CheckpointExtra): Promise<void>;
   load(path: string): Promise<CheckpointExtra>;
@@ -100,11 +102,14 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
       for (const s of steps) replay.add({ ...s.observation, action: s.action, reward: s.reward, discount: s.discount } as Step);
       await replay.finish();
     },
+    // The sampler needs rows ≥ length + 1 (the seed never samples an episode's last window).
+    canSample: (len) => replay.list().some((e) => e.rows >= len + 1),
   };
 
   const agent: DreamerAgent = {
     model,
     store,
+    replay,
     get params() {
       return params;
     },

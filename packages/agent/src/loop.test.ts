@@ -79,4 +79,15 @@ describe('trainLoop', () => {
     expect(resumed.updates).toBe(8);
     expect(resumed.globalStep).toBe(40);
   });
+
+  it('keeps prefilling until an episode is long enough to sample, and names the fix when none is', async () => {
+    const config = resolveConfig({ defaults: ['dreamer', 'debug'], tasks: ['dummy'], max_steps: 0 });
+    const env = new DummyEnv({ episodeLength: 20 });
+    const store = Object.assign(new MemoryStore(), { canSample: () => false });
+    await expect(trainLoop(config, env, env, new CountingLearner(), store, new Rng(0), fresh())).rejects.toThrow(/none is long enough for sequences of 10 steps .*lower action_repeat or batch_shape\[1\]/);
+    expect(store.numEpisodes).toBe(101);
+    const longEnough = Object.assign(new MemoryStore(), { canSample(this: MemoryStore) { return this.episodes.length >= 3; } });
+    await trainLoop(config, env, env, new CountingLearner(), longEnough, new Rng(0), fresh());
+    expect(longEnough.numEpisodes).toBe(3);
+  });
 });

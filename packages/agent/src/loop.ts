@@ -24,7 +24,12 @@ export interface EpisodeStore {
   readonly numSteps: number;
   /** Stores a finished episode (written to disk by the implementation). */
   addEpisode(steps: StepRecord[]): Promise<void> | void;
+  /** Whether some stored episode is long enough for sequences of `length` steps (absent: assume yes). */
+  canSample?(length: number): boolean;
 }
+
+/** Prefill episodes, past the seed's counts, tried before giving up on too-short episodes. */
+const MAX_EXTRA_PREFILL = 100;
 
 export type PolicyMode = 'sample' | 'mode' | 'random';
 
@@ -139,8 +144,16 @@ export async function trainLoop(
   state: LoopState,
   hooks: LoopHooks = {},
 ): Promise<LoopState> {
-  const [batch] = config.batch_shape;
-  while (store.numEpisodes < config.num_seed_episodes || store.numSteps < config.num_seed_steps) {
+  const [batch, length] = config.batch_shape;
+  let extra = 0;
+  const seeded = (): boolean => store.numEpisodes >= config.num_seed_episodes && store.numSteps >= config.num_seed_steps;
+  while (!seeded() || !(store.canSample?.(length) ?? true)) {
+    if (seeded() && ++extra > MAX_EXTRA_PREFILL) {
+      throw new Error(
+        `${env.name}: after ${store.numEpisodes} random episodes none is long enough for sequences of ${length} steps ` +
+          `(action_repeat ${config.action_repeat}); lower action_repeat or batch_shape[1]`,
+      );
+    }
     const { steps, ret } = await runEpisode(env, null, 'random', config, rng, state, true);
     await store.addEpisode(steps);
     await hooks.onEpisode?.('prefill', ret, steps.length - 1, state);

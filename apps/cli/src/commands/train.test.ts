@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import { parse } from 'yaml';
 import { readEvents } from '../log/tensorboard.ts';
@@ -14,6 +14,8 @@ function capture() {
   return { out, restore: () => (log.mockRestore(), err.mockRestore()) };
 }
 
+let trained = '';
+
 describe('dreamer train', () => {
   test('rejects unknown params with the nearest key, and a missing logdir', async () => {
     const c = capture();
@@ -26,10 +28,24 @@ describe('dreamer train', () => {
     expect(c.out.join('\n')).toMatch(/walker_rn.*walker_run/s);
   });
 
+  test('seed task names: dmlab is a clear error, atari_<game> says what runs instead', async () => {
+    const c = capture();
+    expect(await main(['train', '--logdir', '/tmp/unused', '--task', 'dmlab_collect'])).toBe(2);
+    // A continuous actor cannot drive a discrete game: a usage error before any run is claimed.
+    expect(await main(['train', '--logdir', '/tmp/unused-atari', '--task', 'atari_boxing', '--set', 'backend=cpu'])).toBe(2);
+    c.restore();
+    const text = c.out.join('\n');
+    expect(text).toMatch(/dmlab_collect: DeepMind Lab .* no stand-in exists yet/);
+    expect(text).toMatch(/atari_boxing: runs minatar_breakout instead \(no Atari ROMs can ship/);
+    expect(text).toMatch(/use the discrete preset/);
+    expect(existsSync('/tmp/unused-atari/00001')).toBe(false);
+  });
+
   test('runs the seed command on dummy, writes the run directory, and does not rerun a done run', async () => {
     const logdir = mkdtempSync(join(tmpdir(), 'train-'));
     const c = capture();
-    const args = ['train', '--logdir', logdir, '--params', '{defaults: [dreamer, debug], tasks: [dummy]}', '--set', 'max_steps=10', '--set', 'imagination_horizon=3', '--set', 'backend=cpu', '--quiet'];
+    // cnn_depth 4 keeps the conv nets small enough for a quick CPU test; the rest is the seed's debug run.
+    const args = ['train', '--logdir', logdir, '--params', '{defaults: [dreamer, debug], tasks: [dummy]}', '--set', 'max_steps=10', '--set', 'imagination_horizon=3', '--set', 'cnn_depth=4', '--set', 'backend=cpu', '--quiet'];
     expect(await main(args)).toBe(0);
     const run = join(logdir, '00001');
     for (const f of ['DONE', 'config.yaml', 'checkpoint.safetensors', 'metrics.jsonl']) expect(existsSync(join(run, f)), f).toBe(true);
@@ -39,11 +55,38 @@ describe('dreamer train', () => {
     expect(metrics.some((m) => typeof m['test_main_dummy/return'] === 'number')).toBe(true);
     expect(existsSync(join(run, 'PING'))).toBe(false);
     const eventsDir = join(run, 'events');
-    const { readdirSync } = await import('node:fs');
     const events = readEvents(join(eventsDir, readdirSync(eventsDir)[0]));
     expect(events.some((e) => e.summary?.value.some((v) => v.tag === 'objectives/model'))).toBe(true);
+    // The test phase at 10 sequences: its episode as a GIF, the open-loop strip as a PNG, both also in TensorBoard.
+    expect(readFileSync(join(run, 'videos', 'test-10.gif')).subarray(0, 6).toString()).toBe('GIF89a');
+    expect(readFileSync(join(run, 'openloop', '10.png')).subarray(1, 4).toString()).toBe('PNG');
+    const images = events.flatMap((e) => e.summary?.value ?? []).filter((v) => 'image' in v);
+    expect(images.map((v) => v.tag).sort()).toEqual(['openloop/image', 'test_main_dummy/video']);
+    expect(metrics.some((m) => typeof m['openloop/image_abs_error'] === 'number')).toBe(true);
     expect(await main(args)).toBe(0);
     c.restore();
-    expect(c.out.join('\n')).toMatch(/every run in .* is done or taken/);
+    const text = c.out.join('\n');
+    expect(text).toMatch(/dreamer train: run .*00001 \(new\) · task dummy · backend cpu · presets dreamer, debug/);
+    expect(text).toMatch(/update 1\/2 · \d+ env steps · .* upd\/s · world model [\d.]+ \(image [\d.]+, reward [-\d.]+, KL [\d.]+\) · value [-\d.]+ · actor [-\d.]+/);
+    expect(text).toMatch(/every run in .* is done or taken/);
+    trained = run;
   }, 180_000);
+
+  test('eval runs the trained policy, prints the returns and writes videos and eval.json', async () => {
+    expect(trained, 'needs the run of the previous test').toBeTruthy();
+    const c = capture();
+    expect(await main(['eval', '--logdir', dirname(trained), '--episodes', '2', '--set', 'backend=cpu'])).toBe(0);
+    expect(await main(['eval', '--logdir', trained, '--checkpoint', '/nonexistent.safetensors'])).toBe(2);
+    c.restore();
+    const text = c.out.join('\n');
+    expect(text).toMatch(/checkpoint at update 2 /);
+    expect(text).toMatch(/episode 1\/2: return [\d.]+ · length 20/);
+    expect(text).toMatch(/mean return [\d.]+ ± [\d.]+ over 2 episodes/);
+    expect(text).toMatch(/no checkpoint at \/nonexistent.safetensors/);
+    const report = JSON.parse(readFileSync(join(trained, 'eval', 'eval.json'), 'utf8')) as { episodes: { return: number; video: string }[]; mean_return: number; updates: number };
+    expect(report.updates).toBe(2);
+    expect(report.episodes).toHaveLength(2);
+    expect(report.mean_return).toBeCloseTo((report.episodes[0].return + report.episodes[1].return) / 2);
+    for (const e of report.episodes) expect(readFileSync(e.video).subarray(0, 6).toString()).toBe('GIF89a');
+  }, 120_000);
 });

@@ -12,6 +12,13 @@ describe('TensorBoard event files', () => {
     expect(maskedCrc32c(new TextEncoder().encode('123456789'))).toBe(masked);
   });
 
+  it('marks a resume with a SessionLog START, which TensorBoard uses to purge the steps redone', () => {
+    const w = new EventWriter(mkdtempSync(join(tmpdir(), 'tb-')));
+    w.restart(11, 'resumed at update 2');
+    w.close();
+    expect(readEvents(w.path)[1]).toMatchObject({ step: 11, session_log: { status: 1, msg: 'resumed at update 2' } });
+  });
+
   it('writes scalars and images that read back with valid checksums', () => {
     const w = new EventWriter(mkdtempSync(join(tmpdir(), 'tb-')));
     w.scalars(10, { 'model_loss': 1.5, 'train/return': 42, nan: Number.NaN });

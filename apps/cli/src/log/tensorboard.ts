@@ -24,7 +24,12 @@ const SCHEMA = {
         step: { type: 'int64', id: 2 },
         file_version: { type: 'string', id: 3 },
         summary: { type: 'Summary', id: 5 },
+        session_log: { type: 'SessionLog', id: 6 },
       },
+    },
+    // status is the SessionStatus enum (1 = START), encoded as the varint an enum is.
+    SessionLog: {
+      fields: { status: { type: 'int32', id: 1 }, msg: { type: 'string', id: 3 } },
     },
     Summary: {
       fields: { value: { rule: 'repeated', type: 'Value', id: 1 } },
@@ -65,6 +70,7 @@ export interface DecodedEvent {
   step: number;
   file_version?: string;
   summary?: { value: (ScalarValue | ImageValue)[] };
+  session_log?: { status?: number; msg?: string };
 }
 
 export function maskedCrc32c(bytes: Uint8Array): number {
@@ -108,6 +114,14 @@ export class EventWriter {
       step,
       summary: { value: [{ tag, image: { height, width, colorspace: channels, encoded_image_string: encoded } }] },
     });
+  }
+
+  /**
+   * Marks a restart at `step`: TensorBoard then drops the events of earlier files from `step`
+   * on (SessionLog START purges orphaned data), so a resumed run's curves don't double back.
+   */
+  restart(step: number, msg = ''): void {
+    this.#write({ wall_time: Date.now() / 1000, step, session_log: { status: 1, msg } });
   }
 
   /** Makes what was written durable (call at checkpoints). */
