@@ -39,7 +39,7 @@ import { BufferUsage, MapMode, openAdapter } from './adapter.ts';
 import { binaryWGSL, castWGSL, whereWGSL, type BroadcastMode } from './kernels/binary.ts';
 import { WG } from './kernels/common.ts';
 import { conv2dBackwardFilterWGSL, conv2dBackwardInputWGSL, conv2dWGSL } from './kernels/conv.ts';
-import { backwardFilterPlan, backwardInputLaunches, forwardLaunches, type ConvGemmKernel } from './convPlans.ts';
+import { backwardFilterPlan, backwardInputPlan, forwardLaunches, type ConvGemmKernel } from './convPlans.ts';
 import { sumSlicesWGSL } from './kernels/splitK.ts';
 import { gridChunks } from './grid.ts';
 import { copyWGSL } from './kernels/copy.ts';
@@ -803,9 +803,13 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
       this.#launch1d('conv2dBackwardInput', conv2dBackwardInputWGSL(), params, [dy.buffer, w.buffer, out], total, 1, cost);
       return out;
     }
-    backwardInputLaunches(kernel, dy.shape, w.shape, inputShape, g).forEach((l, i) => {
-      this.#launch(l.name, l.code, l.params, [dy.buffer, w.buffer, out], l.groups, 1, i === 0 ? cost : undefined);
+    const { pack, launches } = backwardInputPlan(kernel, dy.shape, w.shape, inputShape, g);
+    const filter = pack ? this.#alloc(pack.size) : w.buffer;
+    if (pack) this.#launch1d(pack.name, pack.code, pack.params, [w.buffer, filter], pack.size);
+    launches.forEach((l, i) => {
+      this.#launch(l.name, l.code, l.params, [dy.buffer, filter, out], l.groups, 1, i === 0 ? cost : undefined);
     });
+    if (pack) this.dispose(filter);
     return out;
   }
 

@@ -2,7 +2,7 @@
 // narrow/wide choice for the input gradient, and the split-K slices of the filter gradient.
 import { describe, expect, it } from 'vitest';
 import type { Conv2dGeometry } from '@dreamer/tensor';
-import { backwardFilterPlan, backwardInputLaunches, chunkGrid, splitKSlices } from './convPlans.ts';
+import { backwardFilterPlan, backwardInputPlan, chunkGrid, splitKSlices } from './convPlans.ts';
 import { MAX_GROUPS, gridChunks } from './grid.ts';
 
 const s2: Conv2dGeometry = { strides: [2, 2], pads: [0, 0, 0, 0] };
@@ -30,13 +30,21 @@ describe('grid chunks', () => {
 });
 
 describe('conv gradient plans', () => {
-  it('input gradient: one launch over sh·sw phases; the narrow kernel for C ≤ 8', () => {
-    const wide = backwardInputLaunches('subgroup', [50, 14, 14, 64], [4, 4, 32, 64], [50, 31, 31, 32], s2);
-    expect(wide.map((l) => [l.name, ...l.groups])).toEqual([['conv2dBackwardInput.subgroup', 1, Math.ceil((50 * 16 * 16) / 16), 4]]);
-    const narrow = backwardInputLaunches('blocked', [50, 30, 30, 32], [6, 6, 3, 32], [50, 64, 64, 3], s2);
-    expect(narrow.map((l) => [l.name, ...l.groups])).toEqual([['conv2dBackwardInput.narrow.blocked', 1, Math.ceil((50 * 32 * 32) / 512), 4]]);
-    const big = backwardInputLaunches('subgroup', [1, 2050, 2050, 1], [1, 1, 1, 1], [1, 2050, 2050, 1], { strides: [1, 1], pads: [0, 0, 0, 0] });
-    expect(big.map((l) => l.groups[1])).toEqual([65535, Math.ceil((2050 * 2050) / 64) - 65535]);
+  it('input gradient: one launch over sh·sw phases; for C ≤ 8 the narrow kernel over super-pixels, after a filter pack', () => {
+    const wide = backwardInputPlan('subgroup', [50, 14, 14, 64], [4, 4, 32, 64], [50, 31, 31, 32], s2);
+    expect(wide.pack).toBeNull();
+    expect(wide.launches.map((l) => [l.name, ...l.groups])).toEqual([['conv2dBackwardInput.subgroup', 1, Math.ceil((50 * 16 * 16) / 16), 4]]);
+    // Decoder's last layer: k6 s2 VALID, C = 3: offsets u, v ∈ [−2, 0], J = 2·2·3 = 12 columns.
+    const narrow = backwardInputPlan('blocked', [50, 30, 30, 32], [6, 6, 3, 32], [50, 64, 64, 3], s2);
+    expect(narrow.launches.map((l) => [l.name, ...l.groups])).toEqual([['conv2dBackwardInput.narrow.blocked', 1, Math.ceil((50 * 32 * 32) / 512), 1]]);
+    expect(narrow.launches[0].params.slice(17)).toEqual([-2, 3, -2, 3, 12, 3]);
+    expect(narrow.pack?.size).toBe(3 * 3 * 32 * 12);
+    expect(backwardInputPlan('blocked', [1, 5, 5, 7], [3, 3, 2, 7], [1, 7, 7, 2], { strides: [1, 1], pads: [0, 0, 0, 0] }).pack?.size).toBe(3 * 3 * 8 * 4);
+    // Asymmetric pads and stride 3 with k 4: phases have 1 or 2 taps at different offsets.
+    const odd = backwardInputPlan('subgroup', [3, 4, 5, 7], [4, 4, 5, 7], [3, 13, 13, 5], { strides: [3, 3], pads: [2, 0, 1, 3] });
+    expect(odd.launches[0].params.slice(17, 21)).toEqual([0, 2, 0, 2]);
+    const big = backwardInputPlan('subgroup', [1, 2050, 2050, 1], [1, 1, 1, 1], [1, 2050, 2050, 1], { strides: [1, 1], pads: [0, 0, 0, 0] });
+    expect(big.launches.map((l) => l.groups[1])).toEqual([65535, Math.ceil((2050 * 2050) / 64) - 65535]);
   });
 
   it('filter gradient: split-K where the output has few tiles and K is long', () => {

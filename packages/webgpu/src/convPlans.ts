@@ -7,12 +7,12 @@
 import type { Conv2dGeometry, Shape } from '@dreamer/tensor';
 import { conv2dBackwardFilterBlockedWGSL } from './kernels/convBackwardFilterBlocked.ts';
 import { conv2dBackwardFilterSubgroupWGSL } from './kernels/convBackwardFilterSubgroup.ts';
-import { BLOCKED_TILE, conv2dBackwardInputBlockedWGSL } from './kernels/convBackwardInputBlocked.ts';
+import { conv2dBackwardInputBlockedWGSL } from './kernels/convBackwardInputBlocked.ts';
 import { conv2dBackwardInputSubgroupWGSL } from './kernels/convBackwardInputSubgroup.ts';
 import { conv2dForwardSubgroupWGSL } from './kernels/convForwardSubgroup.ts';
 import { conv2dForwardBlockedWGSL } from './kernels/convForwardBlocked.ts';
-import { NARROW_MAX_C, NARROW_ROWS_PER_LANE, conv2dBackwardInputNarrowWGSL, narrowLanes } from './kernels/convBackwardInputNarrow.ts';
-import { convGeoParams, maxPhaseRows } from './kernels/convGeometry.ts';
+import { NARROW_MAX_C, NARROW_ROWS_PER_LANE, conv2dBackwardInputNarrowWGSL, narrowColumnGroup, narrowFilterWGSL, narrowLanes } from './kernels/convBackwardInputNarrow.ts';
+import { BLOCKED_TILE, convGeoParams, maxPhaseRows } from './kernels/convGeometry.ts';
 import { TILE_M, TILE_N } from './kernels/subgroupTile.ts';
 import { MAX_GROUPS, gridChunks } from './grid.ts';
 
@@ -55,19 +55,61 @@ export function forwardLaunches(kernel: ConvGemmKernel, xShape: Shape, wShape: S
   return chunkGrid(`conv2d.${kernel}`, code, params, Math.ceil(wShape[3] / tileCols(kernel)), Math.ceil(rows / tileRows(kernel)), 1);
 }
 
-export function backwardInputLaunches(kernel: ConvGemmKernel, dyShape: Shape, wShape: Shape, xShape: Shape, g: Conv2dGeometry): ConvLaunch[] {
+/** dy offsets t = dy0(p) − ti read by the taps of every stride phase p along one axis: [first, count]. */
+function dyOffsets(k: number, s: number, pad: number): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let p = 0; p < s; p++) {
+    const k0 = (p + pad) % s;
+    const taps = Math.ceil((k - k0) / s);
+    if (taps <= 0) continue;
+    const d = (p + pad - k0) / s;
+    lo = Math.min(lo, d - taps + 1);
+    hi = Math.max(hi, d);
+  }
+  return [lo, hi - lo + 1];
+}
+
+/** A launch over `size` threads in 1-D element-wise workgroups. */
+export interface ConvPass {
+  name: string;
+  code: string;
+  params: number[];
+  size: number;
+}
+
+/**
+ * The input gradient: per stride phase on 32-column tiles, or for C ≤ NARROW_MAX_C the narrow
+ * kernel, after `pack` has rearranged the filter into a scratch buffer of `pack.size` floats.
+ */
+export function backwardInputPlan(
+  kernel: ConvGemmKernel,
+  dyShape: Shape,
+  wShape: Shape,
+  xShape: Shape,
+  g: Conv2dGeometry,
+): { pack: ConvPass | null; launches: ConvLaunch[] } {
   const vecO = wShape[3] % 4 === 0;
   const params = convGeoParams(xShape, wShape, dyShape, g);
-  const phases = g.strides[0] * g.strides[1];
+  const [sh, sw] = g.strides;
   if (xShape[3] <= NARROW_MAX_C) {
-    const rows = narrowLanes(kernel === 'subgroup') * NARROW_ROWS_PER_LANE;
-    const code = conv2dBackwardInputNarrowWGSL(kernel === 'subgroup', vecO);
-    return chunkGrid(`conv2dBackwardInput.narrow.${kernel}`, code, params, Math.ceil(xShape[3] / 4), Math.ceil(maxPhaseRows(xShape, g) / rows), phases);
+    const [uLo, u] = dyOffsets(wShape[0], sh, g.pads[0]);
+    const [vLo, v] = dyOffsets(wShape[1], sw, g.pads[2]);
+    const j = sh * sw * xShape[3];
+    const j4 = Math.ceil(j / 4);
+    const jg = narrowColumnGroup(j);
+    const packSize = u * v * Math.ceil(wShape[3] / 4) * 4 * j4 * 4;
+    const narrow = [...params, uLo, u, vLo, v, j, j4];
+    const pack = { name: 'conv2dBackwardInput.narrowFilter', code: narrowFilterWGSL(), params: [...narrow, packSize], size: packSize };
+    const rows = xShape[0] * Math.ceil(xShape[1] / sh) * Math.ceil(xShape[2] / sw);
+    const lanes = narrowLanes(kernel === 'subgroup') * NARROW_ROWS_PER_LANE;
+    const code = conv2dBackwardInputNarrowWGSL(kernel === 'subgroup', vecO, jg);
+    return { pack, launches: chunkGrid(`conv2dBackwardInput.narrow.${kernel}`, code, narrow, Math.ceil(j4 / jg), Math.ceil(rows / lanes), 1) };
   }
   const code = kernel === 'subgroup' ? conv2dBackwardInputSubgroupWGSL(vecO, xShape[3] % 4 === 0) : conv2dBackwardInputBlockedWGSL(vecO);
   const colTiles = Math.ceil(xShape[3] / tileCols(kernel));
   const rowTiles = Math.ceil(maxPhaseRows(xShape, g) / tileRows(kernel));
-  return chunkGrid(`conv2dBackwardInput.${kernel}`, code, params, colTiles, rowTiles, phases);
+  return { pack: null, launches: chunkGrid(`conv2dBackwardInput.${kernel}`, code, params, colTiles, rowTiles, sh * sw) };
 }
 
 /** The number of split-K slices for a filter gradient of `tiles` output tiles over `pixels` × `batch` k-steps. */

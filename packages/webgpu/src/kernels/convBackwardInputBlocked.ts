@@ -12,8 +12,6 @@ import { GEOMETRY_WGSL, PHASE_WGSL } from './convGeometry.ts';
 const J = [0, 1, 2, 3];
 const COMP = ['x', 'y', 'z', 'w'];
 
-export const BLOCKED_TILE = 32;
-
 export function conv2dBackwardInputBlockedWGSL(vecO: boolean): string {
   const el = vecO ? 'vec4<f32>' : 'f32';
   const unit = vecO ? 'O4' : 'g.O';

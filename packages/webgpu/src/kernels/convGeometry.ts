@@ -12,7 +12,8 @@
  */
 import type { Conv2dGeometry, Shape } from '@dreamer/tensor';
 
-export const GEO_PARAMS = 17;
+/** Rows and columns of a register-blocked kernel's tile: 8×8 threads, 4×4 outputs each. */
+export const BLOCKED_TILE = 32;
 
 export function convGeoParams(xShape: Shape, wShape: Shape, dyShape: Shape, g: Conv2dGeometry): number[] {
   const [n, h, w, c] = xShape;
