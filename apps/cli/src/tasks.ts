@@ -3,7 +3,8 @@
  * it, so `atari_<game>` runs our MinAtar-style game of that name where there is one (MinAtar
  * keeps the game's rules on a 10×10 grid), and `minatar_breakout` for the other Atari games —
  * a discrete-action game with a score, as a stand-in, not a replica. DeepMind Lab needs its
- * native engine and assets, so `dmlab_*` has no stand-in yet (a later issue plans one).
+ * native engine and assets, so `dmlab_collect` runs room_collect, our first-person room with good
+ * and bad objects on the CPU ray caster, and the other `dmlab_*` tasks have no stand-in yet.
  */
 import { type TaskName, isEnvName, listEnvs, nearestEnvName } from '@dreamer/envs';
 
@@ -29,6 +30,9 @@ export const DMLAB_TASKS = [
   'collect', 'collect_few', 'compare', 'doors_large', 'doors_small', 'explore_small', 'find_large', 'find_small', 'keys',
   'lasertag_1', 'lasertag_3', 'recognize', 'watermaze',
 ].map((t) => `dmlab_${t}`);
+
+/** What dmlab_collect (rooms_collect_good_objects) runs. */
+export const DMLAB_COLLECT_SUBSTITUTE: TaskName = 'room_collect';
 
 export class TaskError extends Error {
   override name = 'TaskError';
@@ -57,10 +61,16 @@ export function resolveTask(name: string): ResolvedTask {
       note: `${name}: runs ${DEFAULT_ATARI_SUBSTITUTE} instead (no Atari ROMs can ship, and ${game} has no MinAtar-style version; Breakout stands in for the other Atari games)`,
     };
   }
+  if (name === 'dmlab_collect') {
+    return {
+      task: DMLAB_COLLECT_SUBSTITUTE,
+      note: `${name}: runs ${DMLAB_COLLECT_SUBSTITUTE}, our first-person collect-good-objects room (DeepMind Lab's engine and assets cannot ship); it repeats each action 4 frames itself, as DMLab does (its default action_repeat is 1; a larger one multiplies the 4)`,
+    };
+  }
   if (name.startsWith('dmlab_')) {
     throw new TaskError(
       `${name}: DeepMind Lab needs its native engine and level assets, which this project cannot run, and no stand-in exists yet ` +
-        `(one is planned in a later issue); try a control task (e.g. cartpole_swingup) or minatar_* meanwhile`,
+        `(one is planned in a later issue); try dmlab_collect (our room_collect), a control task (e.g. cartpole_swingup) or minatar_* meanwhile`,
     );
   }
   throw new TaskError(`unknown task '${name}' (did you mean '${nearestEnvName(name)}'?); valid tasks: ${listEnvs().join(', ')}, and the seed's atari_<game> names; see 'pnpm dreamer tasks'`);
@@ -72,6 +82,7 @@ export function substitutes(): [string, string, string][] {
   return [
     ...MINATAR_GAMES.map((g): [string, string, string] => [`atari_${g}`, `minatar_${g}`, 'MinAtar-style version of the game (no ROMs can ship)']),
     [`atari_<other> (${others.length} games)`, DEFAULT_ATARI_SUBSTITUTE, 'no ROMs can ship and the game has no MinAtar-style version'],
-    ['dmlab_* (13 tasks)', '— (error)', 'DeepMind Lab cannot run here; a stand-in is planned in a later issue'],
+    ['dmlab_collect', DMLAB_COLLECT_SUBSTITUTE, 'first-person room with good and bad objects, 4 frames per step built in (DeepMind Lab cannot run here)'],
+    ['dmlab_* (12 other tasks)', '— (error)', 'DeepMind Lab cannot run here; a stand-in is planned in a later issue'],
   ];
 }

@@ -22,7 +22,8 @@ export interface Config {
   backend: 'webgpu' | 'cpu';
   debug: boolean;
   // ---- env ----------------------------------------------------------------------------
-  action_repeat: number;
+  /** Env steps per agent step; null: the task's own (DMC 2, dummy and MinAtar-style games 1, room_collect 1 on top of its built-in 4). */
+  action_repeat: number | null;
   /** Agent steps per episode before truncation (null: the task's own limit). */
   max_length: number | null;
   render_size: number;
@@ -116,7 +117,7 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   seed: 0,
   backend: 'webgpu',
   debug: false,
-  action_repeat: 2,
+  action_repeat: null,
   max_length: null,
   render_size: 64,
   camera_id: 0,
@@ -356,7 +357,10 @@ export function resolveConfig(params: Record<string, unknown> = {}): Config {
 }
 
 function validate(c: Config): void {
-  const positiveInts: (keyof Config)[] = ['action_repeat', 'num_units', 'model_size', 'state_size', 'train_steps', 'test_steps', 'num_envs', 'planner_horizon'];
+  if (c.action_repeat !== null && (!Number.isInteger(c.action_repeat) || c.action_repeat < 1)) {
+    throw new ConfigError(`config action_repeat: got ${c.action_repeat}, expected a positive integer (or null for the task's own)`);
+  }
+  const positiveInts: (keyof Config)[] = ['num_units', 'model_size', 'state_size', 'train_steps', 'test_steps', 'num_envs', 'planner_horizon'];
   for (const key of positiveInts) {
     const v = c[key] as number;
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config ${key}: got ${v}, expected a positive integer`);

@@ -12,6 +12,7 @@ import {
   TimeLimit,
   type TimeStep,
   Wrapper,
+  isControlTaskName,
   makeEnvAsync,
   renderCpu,
   sceneOf,
@@ -78,6 +79,14 @@ export class SelectObservations extends Wrapper {
   }
 }
 
+/**
+ * The seed's per-task action repeat: 2 for the control suite; 1 for dummy and the MinAtar-style
+ * games (already coarse); 1 for room_collect, which repeats 4 frames itself as DMLab does.
+ */
+export function defaultActionRepeat(task: string): number {
+  return isControlTaskName(task) ? 2 : 1;
+}
+
 /** The env for `task` under `config` (observation kind, action repeat, length limit, reward clip). */
 export async function makeTaskEnv(config: Config, task: string): Promise<Env> {
   let env = await makeEnvAsync(task);
@@ -89,7 +98,8 @@ export async function makeTaskEnv(config: Config, task: string): Promise<Env> {
     if (keys.length === 0) throw new Error(`${task}: config observation 'proprio' needs state observations, but the task only has pixels; use observation: image`);
     env = new SelectObservations(env, keys);
   }
-  if (config.action_repeat > 1) env = new ActionRepeat(env, config.action_repeat);
+  const repeat = config.action_repeat ?? defaultActionRepeat(task);
+  if (repeat > 1) env = new ActionRepeat(env, repeat);
   if (config.max_length !== null) env = new TimeLimit(env, config.max_length);
   if (config.clip_rewards) env = new ClipReward(env, config.clip_rewards);
   return env;

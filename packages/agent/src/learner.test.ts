@@ -42,3 +42,48 @@ describe('Dreamer learner', () => {
     agent.dispose();
   }, 120_000);
 });
+
+describe('PlaNet mode', () => {
+  it('acts by CEM and trains only the world model (planet preset on dummy)', async () => {
+    const config = resolveConfig({
+      defaults: ['planet', 'debug'],
+      tasks: ['dummy'],
+      max_steps: 10,
+      backend: 'cpu',
+      cnn_depth: 4,
+      planner_horizon: 3,
+      cem_iterations: 2,
+      cem_amount: 16,
+      cem_topk: 4,
+    });
+    const env = await makeTaskEnv(config, 'dummy');
+    const agent = await createDreamer(config, env, { episodeDir: join(mkdtempSync(join(tmpdir(), 'planet-')), 'episodes'), seed: 0 });
+    const actorBefore = flattenParams(agent.params.actor).map(([, t]) => t);
+    const metrics: Record<string, number>[] = [];
+    const state = await trainLoop(config, env, env, agent, agent.store, new Rng(0), fresh(), { onUpdate: (m) => void metrics.push(m) });
+    expect(state.updates).toBe(2);
+    expect(Number.isFinite(metrics[1]['objectives/model'])).toBe(true);
+    expect(metrics[1]['objectives/action']).toBeUndefined();
+    // The actor is never trained in PlaNet mode: its tensors are the very same ones.
+    expect(flattenParams(agent.params.actor).map(([, t]) => t)).toEqual(actorBefore);
+    const action = await agent.act((await makeTaskEnv(config, 'dummy')).reset(0).observation, new Float32Array(5), 'mode');
+    expect(action.length).toBe(5);
+    expect(Math.max(...action.map(Math.abs))).toBeLessThanOrEqual(1);
+    agent.dispose();
+  }, 120_000);
+});
+
+describe('the actor preset (no value head)', () => {
+  it('trains the actor on imagined rewards alone and leaves the value network untouched', async () => {
+    const config = resolveConfig({ defaults: ['actor', 'debug'], tasks: ['dummy'], max_steps: 10, imagination_horizon: 3, backend: 'cpu', cnn_depth: 4 });
+    const env = await makeTaskEnv(config, 'dummy');
+    const agent = await createDreamer(config, env, { episodeDir: join(mkdtempSync(join(tmpdir(), 'actor-')), 'episodes'), seed: 0 });
+    const valueBefore = flattenParams(agent.params.value).map(([, t]) => t);
+    const metrics: Record<string, number>[] = [];
+    await trainLoop(config, env, env, agent, agent.store, new Rng(0), fresh(), { onUpdate: (m) => void metrics.push(m) });
+    expect(Number.isFinite(metrics[1]['objectives/action'])).toBe(true);
+    expect(metrics[1]['objectives/value']).toBeUndefined();
+    expect(flattenParams(agent.params.value).map(([, t]) => t)).toEqual(valueBefore);
+    agent.dispose();
+  }, 120_000);
+});

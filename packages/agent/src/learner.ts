@@ -15,6 +15,7 @@ import { type Dreamer, type DreamerOptState, type DreamerParams, dreamer } from 
 import { type Batch, type RSSMState, readMetrics } from '@dreamer/world-model';
 import type { Env } from '@dreamer/envs';
 import { Replay, type Step, shapesFromSpec } from '@dreamer/replay';
+import { createPlannerPolicy } from '@dreamer/planner';
 import type { Config } from './config.ts';
 import type { EpisodeStore, Learner, LoopState, StepRecord } from './loop.ts';
 import { dreamerOptions } from './options.ts';
@@ -91,6 +92,18 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
   let optState = model.initOptState(params);
   let latent: RSSMState | null = null;
   const [batchSize, length] = config.batch_shape;
+  // PlaNet mode (action_head: False): act by CEM in latent space, train the world model alone.
+  const planet = !config.action_head;
+  const planner = planet
+    ? createPlannerPolicy(model.worldModel, {
+        horizon: config.planner_horizon,
+        iterations: config.cem_iterations,
+        candidates: config.cem_amount,
+        topK: config.cem_topk,
+        objective: config.planner_objective === 'reward_value' && config.value_head ? 'reward_value' : 'reward',
+        ...(config.value_head ? { valueHead: model.value } : {}),
+      })
+    : null;
   const store: EpisodeStore = {
     get numEpisodes() {
       return replay.episodes;
@@ -128,6 +141,7 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
         const embed = model.worldModel.encode(params.model, obs, kEnc);
         const prev = latent ?? model.worldModel.rssm.initialState(1);
         const { post } = model.worldModel.rssm.obsStep(params.model.rssm, prev, T.tensor(prevAction, [1, prevAction.length]), embed, kObs);
+        if (planner) return { post, action: planner.act({ model: params.model, value: params.value }, post, kAct) };
         const dist = model.actor.dist(params.actor, model.worldModel.rssm.features(post));
         const action = mode === 'mode' ? dist.mode(kAct) : dist.sample(kAct);
         return { post, action };
@@ -142,6 +156,13 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
       const raw = replay.sample(batchSize, length);
       const batch = toBatch(raw as never, obsKeys);
       const key = nextKey();
+      if (planet) {
+        const next = model.worldModel.trainStep(params.model, optState.model, batch, key);
+        dispose([batch, params.model, optState.model]);
+        params = { ...params, model: next.params };
+        optState = { ...optState, model: next.optState };
+        return readMetrics(next.metrics);
+      }
       const next = model.trainStep(params, optState, batch, key);
       dispose([batch, params, optState]);
       params = next.params;

@@ -15,8 +15,7 @@ export function dreamerOptions(c: Config, env: Env): DreamerOptions {
   const n = c.num_layers;
   const image = c.observation === 'image';
   if (image && !('image' in env.observationSpec)) throw new ConfigError(`${env.name}: observation 'image' but the env has only ${Object.keys(env.observationSpec).join(', ')}`);
-  if (!c.action_head) throw new ConfigError('action_head: False (PlaNet / CEM planning) is not available yet; use the dreamer or actor presets');
-  if (!c.value_head) throw new ConfigError('value_head: False (the actor preset) is not available yet; use the dreamer preset');
+  if (!c.action_head && env.actionSpec.kind === 'discrete') throw new ConfigError(`action_head: False plans with CEM, which needs continuous actions; ${env.name} has discrete ones`);
   const discrete = env.actionSpec.kind === 'discrete';
   if (discrete === (c.action_head_dist === 'tanh_normal_tanh')) {
     throw new ConfigError(`action_head_dist ${c.action_head_dist} does not fit ${env.name}'s ${env.actionSpec.kind} actions (use the discrete preset for discrete tasks)`);
@@ -52,7 +51,8 @@ export function dreamerOptions(c: Config, env: Env): DreamerOptions {
       adamEps: c.adam_epsilon,
     },
     behavior: {
-      horizon: c.imagination_horizon,
+      // PlaNet mode imagines nothing (imagination_horizon 0); the behaviour config still needs a valid one.
+      horizon: c.action_head ? c.imagination_horizon : Math.max(2, c.imagination_horizon),
       skipLast: c.imagination_skip_last ?? 0,
       actorLayers: c.action_layers ?? n + 1,
       valueLayers: c.value_layers ?? n,
@@ -67,6 +67,7 @@ export function dreamerOptions(c: Config, env: Env): DreamerOptions {
       valueLambda: c.value_lambda,
       actionLossPcont: c.action_loss_pcont,
       valueLossPcont: c.value_loss_pcont,
+      valueHead: c.value_head,
       actorLr: c.action_lr,
       valueLr: c.value_lr,
       actorClip: c.grad_clip,

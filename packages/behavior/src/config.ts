@@ -40,6 +40,11 @@ export interface BehaviorConfig {
    * TF2 and the paper bootstrap from the last state, v(s_H) ('last').
    */
   bootstrap: 'penultimate' | 'last';
+  /**
+   * `value_head`: false is the seed's `actor` preset (the no-value ablation): returns are the
+   * λ-weighted sums of imagined rewards with v ≡ 0, and no value network is trained.
+   */
+  valueHead: boolean;
   /** `action_lr`, `value_lr`, their gradient clipping, Adam ε (`optimizer_epsilon`). */
   actorLr: number;
   valueLr: number;
@@ -70,6 +75,7 @@ export const BEHAVIOR_DEFAULTS: Readonly<BehaviorConfig> = Object.freeze({
   actionPcontWeight: true,
   valuePcontWeight: true,
   bootstrap: 'penultimate',
+  valueHead: true,
   actorLr: 8e-5,
   valueLr: 8e-5,
   actorClip: 100,

@@ -17,6 +17,7 @@ describe('registry', () => {
       'minatar_freeway',
       'minatar_seaquest',
       'minatar_space_invaders',
+      'room_collect',
     ].sort());
     for (const name of listEnvs()) {
       const env = makeEnv(name);

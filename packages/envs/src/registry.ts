@@ -11,6 +11,7 @@ import { Breakout } from './minatar/breakout.ts';
 import { FREEWAY_MAX_STEPS, Freeway } from './minatar/freeway.ts';
 import { Seaquest } from './minatar/seaquest.ts';
 import { SpaceInvaders } from './minatar/space_invaders.ts';
+import { RoomCollect, type RoomOptions } from './room/env.ts';
 
 /** Options accepted by each registered task (control tasks: see ControlOptions). */
 export interface TaskOptions extends Record<ControlTaskName, ControlOptions> {
@@ -20,6 +21,7 @@ export interface TaskOptions extends Record<ControlTaskName, ControlOptions> {
   minatar_asterix: MinAtarOptions;
   minatar_seaquest: MinAtarOptions;
   minatar_space_invaders: MinAtarOptions;
+  room_collect: RoomOptions;
 }
 
 export type TaskName = keyof TaskOptions;
@@ -40,6 +42,7 @@ const FACTORIES: Record<TaskName, Factory> = {
       new SpaceInvaders((o as MinAtarOptions).difficultyRamping ?? true),
       o as MinAtarOptions,
     ),
+  room_collect: (o) => new RoomCollect(o as RoomOptions),
   ...controlFactories(),
 };
 

@@ -16,9 +16,16 @@ describe('task names', () => {
     expect(boxing.note).toMatch(/boxing has no MinAtar-style version/);
   });
 
-  test('dmlab, unknown games and typos are errors that say why', () => {
-    expect(() => resolveTask('dmlab_collect')).toThrow(TaskError);
-    expect(() => resolveTask('dmlab_collect')).toThrow(/no stand-in exists yet \(one is planned in a later issue\)/);
+  test('dmlab_collect runs room_collect, with one line saying so', () => {
+    const collect = resolveTask('dmlab_collect');
+    expect(collect.task).toBe('room_collect');
+    expect(collect.note?.split('\n')).toHaveLength(1);
+    expect(collect.note).toMatch(/^dmlab_collect: runs room_collect, our first-person collect-good-objects room \(DeepMind Lab's engine/);
+  });
+
+  test('other dmlab tasks, unknown games and typos are errors that say why', () => {
+    expect(() => resolveTask('dmlab_keys')).toThrow(TaskError);
+    expect(() => resolveTask('dmlab_keys')).toThrow(/no stand-in exists yet \(one is planned in a later issue\); try dmlab_collect/);
     expect(() => resolveTask('atari_tetris')).toThrow(/unknown Atari game 'tetris'/);
     expect(() => resolveTask('cartpole_swingpu')).toThrow(/did you mean 'cartpole_swingup'/);
   });
@@ -32,7 +39,9 @@ describe('task names', () => {
     expect(text).toMatch(/^dummy +image 64×64×3 u8 +continuous 5 in \[-1, 1\]/m);
     expect(text).toMatch(/^minatar_breakout +grid 10×10×4 u8, image 64×64×3 u8 +discrete 6 \(noop, left, up, right, down, fire\)/m);
     expect(text).toMatch(/^atari_<other> \(52 games\) +minatar_breakout/m);
-    expect(text).toMatch(/^dmlab_\* \(13 tasks\) +— \(error\)/m);
+    expect(text).toMatch(/^room_collect +image 64×64×3 u8 +discrete 9 \(noop, forward, .*\) +first-person 3-D room/m);
+    expect(text).toMatch(/^dmlab_collect +room_collect/m);
+    expect(text).toMatch(/^dmlab_\* \(12 other tasks\) +— \(error\)/m);
   });
 
   test('every command answers --help', async () => {

@@ -9,7 +9,8 @@ import { substitutes } from '../tasks.ts';
 const HELP = `Usage: pnpm dreamer tasks
 
 Lists every task 'dreamer train --task NAME' accepts: its observations (name shape dtype) and
-actions, then the seed's task names that run a stand-in here (atari_*) or none yet (dmlab_*).
+actions, then the seed's task names that run a stand-in here (atari_*, dmlab_collect) or none
+yet (the other dmlab_*).
 Control tasks observe state vectors; with observation: image (the default) the model sees the
 scene rendered 64×64 RGB by the CPU ray caster instead.
   --help    this help`;
@@ -31,6 +32,7 @@ function actions(env: Env): string {
 function kind(env: Env): string {
   if (env.name === 'dummy') return "the seed's test task: random pixels and rewards";
   if (env.name.startsWith('minatar_')) return 'MinAtar-style game, grid rendered to 64×64';
+  if (env.name === 'room_collect') return 'first-person 3-D room (DMLab collect stand-in), 4 frames per step';
   try {
     sceneOf(env);
     return 'MuJoCo control (image: the scene rendered 64×64)';

@@ -28,17 +28,20 @@ describe('dreamer train', () => {
     expect(c.out.join('\n')).toMatch(/walker_rn.*walker_run/s);
   });
 
-  test('seed task names: dmlab is a clear error, atari_<game> says what runs instead', async () => {
+  test('seed task names: dmlab_keys is a clear error, atari_<game> and dmlab_collect say what runs instead', async () => {
     const c = capture();
-    expect(await main(['train', '--logdir', '/tmp/unused', '--task', 'dmlab_collect'])).toBe(2);
+    expect(await main(['train', '--logdir', '/tmp/unused', '--task', 'dmlab_keys'])).toBe(2);
+    expect(await main(['train', '--logdir', '/tmp/unused-dmlab', '--task', 'dmlab_collect', '--set', 'backend=cpu'])).toBe(2);
     // A continuous actor cannot drive a discrete game: a usage error before any run is claimed.
     expect(await main(['train', '--logdir', '/tmp/unused-atari', '--task', 'atari_boxing', '--set', 'backend=cpu'])).toBe(2);
     c.restore();
     const text = c.out.join('\n');
-    expect(text).toMatch(/dmlab_collect: DeepMind Lab .* no stand-in exists yet/);
+    expect(text).toMatch(/dmlab_keys: DeepMind Lab .* no stand-in exists yet/);
+    expect(text).toMatch(/dmlab_collect: runs room_collect, our first-person/);
     expect(text).toMatch(/atari_boxing: runs minatar_breakout instead \(no Atari ROMs can ship/);
     expect(text).toMatch(/use the discrete preset/);
     expect(existsSync('/tmp/unused-atari/00001')).toBe(false);
+    expect(existsSync('/tmp/unused-dmlab/00001')).toBe(false);
   });
 
   test('runs the seed command on dummy, writes the run directory, and does not rerun a done run', async () => {
