@@ -51,6 +51,39 @@ export class PixelObservation extends Wrapper {
   }
 }
 
+/**
+ * The seed's MinimumDuration: an episode that ends before `duration` agent steps goes on — the
+ * env is reset (with a seed from the first one) and stepping continues in the same recorded
+ * episode, the early end kept as a step with discount 0 — so every episode is long enough to cut
+ * training sequences from (MinAtar-style games under a random policy often last ~20 steps).
+ */
+export class MinimumDuration extends Wrapper {
+  readonly duration: number;
+  #steps = 0;
+  #seed = 0;
+
+  constructor(env: Env, duration: number) {
+    super(env);
+    this.duration = duration;
+  }
+
+  override reset(seed: number): TimeStep {
+    this.#steps = 0;
+    this.#seed = seed;
+    return this.env.reset(seed);
+  }
+
+  override step(action: Parameters<Env['step']>[0]): TimeStep {
+    const ts = this.env.step(action);
+    this.#steps++;
+    if ((ts.terminal || ts.truncated) && this.#steps < this.duration) {
+      const next = this.env.reset((this.#seed + this.#steps * 7919) >>> 0);
+      return { ...next, reward: ts.reward, discount: ts.discount, terminal: false, truncated: false, info: { ...ts.info, continued: true } };
+    }
+    return ts;
+  }
+}
+
 /** Keeps only the observation keys the model reads. */
 export class SelectObservations extends Wrapper {
   readonly keys: readonly string[];
@@ -101,6 +134,7 @@ export async function makeTaskEnv(config: Config, task: string): Promise<Env> {
   const repeat = config.action_repeat ?? defaultActionRepeat(task);
   if (repeat > 1) env = new ActionRepeat(env, repeat);
   if (config.max_length !== null) env = new TimeLimit(env, config.max_length);
+  env = new MinimumDuration(env, config.batch_shape[1]);
   if (config.clip_rewards) env = new ClipReward(env, config.clip_rewards);
   return env;
 }
