@@ -1,48 +1,159 @@
-// Physics-only env steps per second for every control task (no pixels): one env stepped alone,
-// and 8 envs stepped in turn (what a sequential vector env does), with uniform random actions.
-// Each figure is the best of 3 runs, since other processes on a small machine add noise.
-// Usage: node bench/steps.ts [steps per env, default 2000] [task-name filter]
-import { CONTROL_TASKS, loadMujoco, makeControlEnv, mujocoVersion, Rng, type ControlEnv, type ControlTaskName } from '../src/index.ts';
+// Control steps per second of every control task, summed over envs, with uniform random actions:
+// physics only (1 env; 8 and 64 envs in a VectorEnv), and with 64×64 pixels: the `pixels` option
+// (CPU ray caster) for 1 env, PixelVectorEnv with the CPU ray caster for 8, and PixelVectorEnv on
+// the GPU for 8 and 64 envs, both as a tensor left on the GPU (synced every step, as an agent
+// reading its action back would) and read back as uint8.
+// Every configuration of a task is measured once per round, rounds interleaved, medians reported;
+// the machine is shared, so the load average is printed with the figures.
+// Writes the "Environments" section of docs/benchmarks.md and docs/benchmarks/envs.json unless a
+// filter or non-default round count or duration is given (or --no-write).
+// Usage: node bench/steps.ts [--rounds=3] [--ms=400] [--only=walker] [--no-write]
+import { setBackend } from '@dreamer/tensor';
+import { WebGPUBackend, formatAdapter, openAdapter, registerWebGPU } from '@dreamer/webgpu';
+import {
+  CONTROL_TASKS,
+  loadMujoco,
+  makeControlEnv,
+  mujocoVersion,
+  PixelVectorEnv,
+  Renderer,
+  Rng,
+  VectorEnv,
+  type ControlEnv,
+  type ControlTaskName,
+} from '../src/index.ts';
+import { load, machine, median, writeJson, writeSection } from './doc.ts';
+import { environmentsSection } from './steps_doc.ts';
 
-const STEPS = Number(process.argv[2] ?? 2000);
-const FILTER = process.argv[3] ?? '';
-if (!Number.isInteger(STEPS) || STEPS <= 0) throw new Error(`steps per env must be a positive integer, got ${process.argv[2]}`);
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string?]));
+const ROUNDS = Number(args.rounds ?? 3);
+const MS = Number(args.ms ?? 400);
+const ONLY = args.only ?? '';
+const WRITE = !('no-write' in args) && !ONLY && args.rounds === undefined && args.ms === undefined;
+if (!(ROUNDS >= 1 && MS > 0)) throw new Error(`bad --rounds/--ms: ${process.argv.slice(2).join(' ')}`);
 
+const COLUMNS = [
+  ['phys1', 'physics, 1 env'],
+  ['phys8', 'physics, 8 envs'],
+  ['phys64', 'physics, 64 envs'],
+  ['cpu1', 'pixels CPU, 1 env'],
+  ['cpu8', 'pixels CPU, 8 envs'],
+  ['gpu8', 'pixels GPU tensor, 8 envs'],
+  ['gpu64', 'pixels GPU tensor, 64 envs'],
+  ['gpu8u8', 'pixels GPU uint8, 8 envs'],
+  ['gpu64u8', 'pixels GPU uint8, 64 envs'],
+] as const;
+type Key = (typeof COLUMNS)[number][0];
+
+const started = performance.now();
+const loadStart = load();
 await loadMujoco();
+let gpu: WebGPUBackend | null = null;
+let adapter = 'none (GPU columns skipped)';
+try {
+  registerWebGPU();
+  const b = await setBackend('webgpu');
+  if (b instanceof WebGPUBackend) [gpu, adapter] = [b, formatAdapter(await openAdapter())];
+} catch (e) {
+  console.warn(`no WebGPU: ${(e as Error).message.split('\n')[0]}`);
+}
+const renderer = gpu ? Renderer.create(gpu) : null;
 
-function stepsPerSecond(envs: ControlEnv[], stepsEach: number): number {
-  const rng = new Rng(0);
-  const dim = envs[0].actionSpec.shape[0];
-  const actions = Array.from({ length: 256 }, () => Float32Array.from({ length: dim }, () => rng.float() * 2 - 1));
-  envs.forEach((env, i) => env.reset(i));
-  let k = 0;
+/** Runs `call` (which returns the env steps it took) for at least MS milliseconds; steps per second. */
+async function rate(call: () => number | Promise<number>): Promise<number> {
+  let steps = 0;
+  let calls = 0;
   const t0 = performance.now();
-  for (let s = 0; s < stepsEach; s++) {
-    for (const env of envs) {
-      const ts = env.step(actions[k++ & 255]);
-      if (ts.truncated) env.reset(s);
+  while (performance.now() - t0 < MS || calls < 2) {
+    steps += await call();
+    calls++;
+  }
+  return steps / ((performance.now() - t0) / 1000);
+}
+
+type Run = () => number | Promise<number>;
+
+/** Each configuration gets envs of its own: auto-resets in one must not end episodes under another. */
+async function configs(name: ControlTaskName): Promise<{ runs: Partial<Record<Key, Run>>; close: () => void }> {
+  const made: ControlEnv[] = [];
+  const envs = (n: number, pixels = false) => Array.from({ length: n }, () => made[made.push(makeControlEnv(name, { pixels })) - 1]);
+  const rng = new Rng(0);
+  const dim = envs(1)[0].actionSpec.shape[0]; // (closed with the rest)
+  const table = Array.from({ length: 256 }, () => Float32Array.from({ length: dim }, () => rng.float() * 2 - 1));
+  let k = 0;
+  const batch = (n: number) => Array.from({ length: n }, () => table[k++ & 255]);
+  const alone = (env: ControlEnv, steps: number): Run => {
+    env.reset(0);
+    return () => {
+      for (let s = 0; s < steps; s++) if (env.step(table[k++ & 255]).truncated) env.reset(k);
+      return steps;
+    };
+  };
+  const vector = (n: number): Run => {
+    const vec = new VectorEnv(envs(n));
+    vec.reset(n);
+    return () => (vec.step(batch(n)), n);
+  };
+  const runs: Partial<Record<Key, Run>> = { phys1: alone(envs(1)[0], 20), phys8: vector(8), phys64: vector(64), cpu1: alone(envs(1, true)[0], 1) };
+  const cpu = new PixelVectorEnv(envs(8), { renderer: 'cpu', keepState: false });
+  await cpu.reset(8);
+  runs.cpu8 = async () => (await cpu.step(batch(8)), 8);
+  if (renderer && gpu) {
+    const backend = gpu;
+    for (const n of [8, 64] as const) {
+      const tensor = new PixelVectorEnv(envs(n), { renderer, keepState: false });
+      tensor.resetTensor(n).images.dispose();
+      runs[`gpu${n}`] = async () => {
+        tensor.stepTensor(batch(n)).images.dispose();
+        await backend.sync();
+        return n;
+      };
+      const bytes = new PixelVectorEnv(envs(n), { renderer, keepState: false });
+      await bytes.reset(n);
+      runs[`gpu${n}u8`] = async () => (await bytes.step(batch(n)), n);
     }
   }
-  return (stepsEach * envs.length) / ((performance.now() - t0) / 1000);
+  return { runs, close: () => made.forEach((env) => env.close()) };
 }
 
-function best(measure: () => number): number {
-  return Math.max(measure(), measure(), measure());
+interface Row {
+  task: ControlTaskName;
+  substeps: number;
+  samples: Partial<Record<Key, number[]>>;
+  median: Partial<Record<Key, number>>;
 }
-
-const rows: string[][] = [['task', 'substeps', 'env steps/s (1 env)', 'env steps/s (8 envs)', 'physics steps/s (1 env)']];
-for (const name of Object.keys(CONTROL_TASKS) as ControlTaskName[]) {
-  if (!name.includes(FILTER)) continue;
-  const one = [makeControlEnv(name)];
-  stepsPerSecond(one, Math.min(1000, STEPS)); // warm up the JIT
-  const single = best(() => stepsPerSecond(one, STEPS));
-  const eight = Array.from({ length: 8 }, () => makeControlEnv(name));
-  const multi = best(() => stepsPerSecond(eight, Math.ceil(STEPS / 8)));
-  const sub = one[0].task.substeps;
-  rows.push([name, String(sub), single.toFixed(0), multi.toFixed(0), (single * sub).toFixed(0)]);
-  for (const env of [...one, ...eight]) env.close();
+const rows: Row[] = [];
+for (const task of Object.keys(CONTROL_TASKS) as ControlTaskName[]) {
+  if (!task.includes(ONLY)) continue;
+  const { runs, close } = await configs(task);
+  const keys = COLUMNS.map(([key]) => key).filter((key) => runs[key]);
+  for (const key of keys) await runs[key]!(); // warm-up: JIT, pipelines, buffer pools
+  const samples: Partial<Record<Key, number[]>> = {};
+  for (let r = 0; r < ROUNDS; r++) for (const key of keys) (samples[key] ??= []).push(await rate(runs[key]!));
+  const med = Object.fromEntries(keys.map((key) => [key, median(samples[key]!)]));
+  rows.push({ task, substeps: CONTROL_TASKS[task]().substeps, samples, median: med });
+  console.log(`${task}: ${keys.map((key) => `${key} ${Math.round(med[key])}`).join(', ')}`);
+  close();
 }
+gpu?.destroy();
 
-const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-console.log(`MuJoCo ${mujocoVersion()} (WASM), node ${process.version}, ${STEPS} steps per measurement`);
-for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+const seconds = (performance.now() - started) / 1000;
+const report = {
+  date: new Date().toISOString().slice(0, 10),
+  machine: machine(),
+  adapter,
+  mujoco: mujocoVersion(),
+  load: { start: loadStart, end: load() },
+  rounds: ROUNDS,
+  msPerSample: MS,
+  seconds,
+  columns: Object.fromEntries(COLUMNS),
+  rows,
+};
+const section = environmentsSection(report);
+console.log(`\n${section}`);
+if (WRITE) {
+  writeJson('docs/benchmarks/envs.json', report);
+  writeSection('Environments', section);
+  console.log('wrote docs/benchmarks/envs.json and the "Environments" section of docs/benchmarks.md');
+}

@@ -31,6 +31,7 @@ export { Freeway, FREEWAY_MAX_STEPS } from './minatar/freeway.ts';
 export { Asterix } from './minatar/asterix.ts';
 export { Seaquest } from './minatar/seaquest.ts';
 export { SpaceInvaders } from './minatar/space_invaders.ts';
+export { RoomCollect, type RoomOptions } from './room/env.ts';
 export {
   editDistance,
   isEnvName,
@@ -68,6 +69,11 @@ export {
   zAlong,
   project,
   encodePng,
+  imageSpec,
+  PixelVectorEnv,
+  type PixelBatch,
+  type PixelOptions,
+  type PixelVectorOptions,
   type RenderOptions,
   type GeomType,
 } from './render/index.ts';

@@ -6,9 +6,12 @@ import {
   type Action,
   type ContinuousActionSpec,
   type Env,
+  type Observation,
   type ObservationSpec,
   type TimeStep,
 } from '../env.ts';
+import { renderCpu } from '../render/cpu.ts';
+import { checkCamera, resolvePixels, withImage, type PixelOptions, type ResolvedPixels } from '../render/pixels.ts';
 import { Rng } from '../rng.ts';
 import { Physics } from './physics.ts';
 import type { Scene } from './scene.ts';
@@ -32,13 +35,19 @@ export interface ControlTask {
   reward(p: Physics): number;
 }
 
-/** Options of control tasks (pixel observations are added by the renderer). */
+/** Options of control tasks. */
 export interface ControlOptions {
   /** Agent steps before truncation (default 1000, as in the suite). */
   episodeLength?: number;
+  /**
+   * Add an `image` observation (uint8 [height, width, 3], default 64×64 from camera 0), drawn
+   * each step by the CPU ray caster. `true` takes the defaults. For many envs on a GPU, leave
+   * this off and use PixelVectorEnv, which renders them all in one dispatch.
+   */
+  pixels?: boolean | PixelOptions;
 }
 
-const OPTION_KEYS = new Set(['episodeLength']);
+const OPTION_KEYS = new Set(['episodeLength', 'pixels']);
 
 export const EPISODE_STEPS = 1000;
 
@@ -48,6 +57,8 @@ export class ControlEnv extends EnvBase {
   readonly actionSpec: ContinuousActionSpec;
   readonly physics: Physics;
   readonly task: ControlTask;
+  /** The pixel settings, or null when the env has no `image`. */
+  readonly pixels: ResolvedPixels | null;
   private readonly episodeLength: number;
   private t = 0;
   private unstable = false;
@@ -66,7 +77,9 @@ export class ControlEnv extends EnvBase {
     this.name = task.name;
     this.task = task;
     this.episodeLength = episodeLength;
+    this.pixels = resolvePixels(task.name, options.pixels);
     this.physics = new Physics(task.xml, task.name);
+    if (this.pixels) checkCamera(task.name, this.physics.model.ncam, this.pixels);
     task.prepare?.(this.physics);
     const nu = this.physics.nu;
     this.actionSpec = {
@@ -79,7 +92,7 @@ export class ControlEnv extends EnvBase {
     for (const [key, n] of Object.entries(task.observations)) {
       spec[key] = { shape: [n], dtype: 'float32', low: -Infinity, high: Infinity };
     }
-    this.observationSpec = spec;
+    this.observationSpec = this.pixels ? withImage(spec, this.pixels) : spec;
   }
 
   /** Seconds of simulated time per agent step. */
@@ -128,7 +141,14 @@ export class ControlEnv extends EnvBase {
     };
   }
 
-  private observe(): Record<string, Float32Array> {
+  private observe(): Observation {
+    const px = this.pixels;
+    if (!px) return this.state();
+    const image = renderCpu([this.scene()], { cameras: px.camera, width: px.width, height: px.height });
+    return px.keepState ? { ...this.state(), image } : { image };
+  }
+
+  private state(): Record<string, Float32Array> {
     const raw = this.task.observe(this.physics);
     const out: Record<string, Float32Array> = {};
     for (const [key, n] of Object.entries(this.task.observations)) {

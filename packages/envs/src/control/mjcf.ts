@@ -29,6 +29,13 @@ export const SHARED_ASSETS = `
     <material name="decoration" rgba=".3 .5 .7 1"/>
     <material name="target" rgba=".6 .3 .3 1"/>`;
 
+/**
+ * Each MjData's arena (contacts, constraint rows, stack). MuJoCo's automatic size is 13 MiB,
+ * and the WASM heap stops at 2 GiB, which capped a process at ~150 envs. These models peak under
+ * 20 KiB (MjData.maxuse_arena over bang-bang episodes of every task), so 2 MiB leaves 100× spare.
+ */
+export const ARENA = '2M';
+
 /** Assemble a full MJCF document. */
 export function model(p: ModelParts): string {
   const section = (tag: string, body: string | undefined) => (body ? `  <${tag}>${body}\n  </${tag}>\n` : '');
@@ -37,6 +44,7 @@ export function model(p: ModelParts): string {
     `<mujoco model="${p.name}">\n` +
     `  <compiler autolimits="true" ${p.compiler ?? ''}/>\n` +
     `  <option ${p.option ?? ''}>${flags}</option>\n` +
+    `  <size memory="${ARENA}"/>\n` +
     `  <visual>\n    <headlight ambient=".4 .4 .4" diffuse=".8 .8 .8" specular=".1 .1 .1"/>${p.visual ?? ''}\n  </visual>\n` +
     section('default', p.default) +
     `  <asset>${SHARED_ASSETS}${p.asset ?? ''}\n  </asset>\n` +

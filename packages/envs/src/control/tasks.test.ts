@@ -148,6 +148,26 @@ describe('control suite tasks', () => {
     expect(() => sceneOf(makeEnv('dummy'))).toThrow(/'dummy' is not a MuJoCo control task/);
   });
 
+  it('scenes are fresh data each call, though what never changes is read from the model once', () => {
+    const env = makeEnv('reacher_hard') as ControlEnv;
+    env.reset(0);
+    const a = env.scene();
+    a.geoms[0].rgba[0] = 9;
+    a.geoms[0].size[0] = 9;
+    a.cameras[0].pos[0] = 9;
+    a.light.ambient![0] = 9;
+    const b = env.scene();
+    expect(b.geoms[0].rgba[0]).not.toBe(9);
+    expect(b.geoms[0].size[0]).not.toBe(9);
+    expect(b.cameras[0].pos[0]).not.toBe(9);
+    expect(b.light.ambient![0]).not.toBe(9);
+    const target = b.geoms.find((g) => g.type === 'sphere' && g.size[0] === 0.015); // reacher_hard's target, resized in prepare
+    expect(target).toBeDefined();
+    env.step([1, 1]);
+    expect(env.scene().geoms.map((g) => g.pos)).not.toEqual(b.geoms.map((g) => g.pos));
+    env.close();
+  });
+
   it('tracking cameras follow the body', () => {
     const env = makeEnv('walker_walk') as ControlEnv;
     env.reset(0);

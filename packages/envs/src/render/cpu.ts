@@ -1,9 +1,12 @@
 /**
  * The CPU reference of the ray caster: the same algorithm as raycast.wgsl.ts, line for line, on
- * the same packed words (pack.ts), in float64. For tests, and for machines without WebGPU.
+ * the same packed words (pack.ts), in float64. For tests, for single envs' `pixels`, and for
+ * machines without WebGPU. Written in scalars with no allocation per pixel (array-valued helpers
+ * made it 6–16× slower, and the `pixels` option draws a frame on every control step).
  * Keep the two in step: renderer.gpu.test.ts compares them pixel by pixel.
  */
-import { CHECKER_A, CHECKER_B, HEADLIGHT, SHADOW_LIFT, SKY, T_MIN } from './look.ts';
+import { CHECKER_A, CHECKER_B, HEADLIGHT, SHADOW_LIFT, SKY } from './look.ts';
+import { FAR, hit, planeHit, type Hit } from './cpu_hits.ts';
 import { GEOM_VEC4, SCENE_VEC4, packScenes, type PackedScenes } from './pack.ts';
 import type { Scene } from './types.ts';
 
@@ -16,242 +19,134 @@ export interface RenderOptions {
   shadows?: boolean;
 }
 
-const FAR = 1e30;
-type V = [number, number, number];
-/** The hit being built: t, then the local normal. */
-type Hit = [number, number, number, number];
-
-function miss(h: Hit): Hit {
-  h[0] = FAR;
-  return h;
-}
-
-function sphereHit(h: Hit, ox: number, oy: number, oz: number, d: V, r: number): Hit {
-  const b = ox * d[0] + oy * d[1] + oz * d[2];
-  const disc = b * b - (ox * ox + oy * oy + oz * oz - r * r);
-  if (disc < 0) return miss(h);
-  const t = -b - Math.sqrt(disc);
-  if (t < T_MIN) return miss(h);
-  h[0] = t;
-  h[1] = (ox + t * d[0]) / r;
-  h[2] = (oy + t * d[1]) / r;
-  h[3] = (oz + t * d[2]) / r;
-  return h;
-}
-
-function ellipsoidHit(h: Hit, o: V, d: V, s: V): Hit {
-  const os = [o[0] / s[0], o[1] / s[1], o[2] / s[2]];
-  const ds = [d[0] / s[0], d[1] / s[1], d[2] / s[2]];
-  const a = ds[0] * ds[0] + ds[1] * ds[1] + ds[2] * ds[2];
-  const b = os[0] * ds[0] + os[1] * ds[1] + os[2] * ds[2];
-  const disc = b * b - a * (os[0] * os[0] + os[1] * os[1] + os[2] * os[2] - 1);
-  if (disc < 0) return miss(h);
-  const t = (-b - Math.sqrt(disc)) / a;
-  if (t < T_MIN) return miss(h);
-  const n = [0, 1, 2].map((k) => (o[k] + t * d[k]) / (s[k] * s[k]));
-  const len = Math.hypot(n[0], n[1], n[2]);
-  h[0] = t;
-  h[1] = n[0] / len;
-  h[2] = n[1] / len;
-  h[3] = n[2] / len;
-  return h;
-}
-
-/** As side_hit in the kernel: a hit on the side within |z| ≤ hl, or the end to try (null: no hit at all). */
-function sideHit(h: Hit, o: V, d: V, r: number, hl: number): number | null {
-  h[0] = FAR;
-  const a = d[0] * d[0] + d[1] * d[1];
-  const b = o[0] * d[0] + o[1] * d[1];
-  const disc = b * b - a * (o[0] * o[0] + o[1] * o[1] - r * r);
-  if (disc < 0) return null;
-  if (a < 1e-12) return d[2] > 0 ? -hl : hl;
-  const t = (-b - Math.sqrt(disc)) / a;
-  const z = o[2] + t * d[2];
-  if (Math.abs(z) <= hl) {
-    if (t >= T_MIN) {
-      h[0] = t;
-      h[1] = (o[0] + t * d[0]) / r;
-      h[2] = (o[1] + t * d[1]) / r;
-      h[3] = 0;
-    }
-    return null;
-  }
-  return z > 0 ? hl : -hl;
-}
-
-function capsuleHit(h: Hit, o: V, d: V, r: number, hl: number): Hit {
-  const end = sideHit(h, o, d, r, hl);
-  return end === null ? h : sphereHit(h, o[0], o[1], o[2] - end, d, r);
-}
-
-function cylinderHit(h: Hit, o: V, d: V, r: number, hl: number): Hit {
-  const end = sideHit(h, o, d, r, hl);
-  if (end === null || Math.abs(d[2]) < 1e-12) return h;
-  const t = (end - o[2]) / d[2];
-  const px = o[0] + t * d[0];
-  const py = o[1] + t * d[1];
-  if (t < T_MIN || px * px + py * py > r * r) return miss(h);
-  h[0] = t;
-  h[1] = 0;
-  h[2] = 0;
-  h[3] = Math.sign(end);
-  return h;
-}
-
-const inv = (x: number): number => 1 / (Math.abs(x) < 1e-20 ? (x >= 0 ? 1e-20 : -1e-20) : x);
-
-function boxHit(h: Hit, o: V, d: V, s: V): Hit {
-  const tn: number[] = [];
-  let tfar = Infinity;
-  for (let k = 0; k < 3; k++) {
-    const i = inv(d[k]);
-    const t1 = (-s[k] - o[k]) * i;
-    const t2 = (s[k] - o[k]) * i;
-    tn.push(Math.min(t1, t2));
-    tfar = Math.min(tfar, Math.max(t1, t2));
-  }
-  const t = Math.max(tn[0], tn[1], tn[2]);
-  if (t > tfar || t < T_MIN) return miss(h);
-  const axis = t === tn[0] ? 0 : t === tn[1] ? 1 : 2;
-  h[0] = t;
-  h[1] = h[2] = h[3] = 0;
-  h[1 + axis] = -Math.sign(d[axis]);
-  return h;
-}
-
-function planeHit(h: Hit, o: V, d: V, s: V): Hit {
-  if (d[2] > -1e-12) return miss(h);
-  const t = -o[2] / d[2];
-  const px = o[0] + t * d[0];
-  const py = o[1] + t * d[1];
-  if (t < T_MIN || (s[0] > 0 && Math.abs(px) > s[0]) || (s[1] > 0 && Math.abs(py) > s[1])) return miss(h);
-  h[0] = t;
-  h[1] = 0;
-  h[2] = 0;
-  h[3] = 1;
-  return h;
-}
-
-function hit(h: Hit, kind: number, o: V, d: V, s: V): Hit {
-  switch (kind) {
-    case 0:
-      return planeHit(h, o, d, s);
-    case 1:
-      return sphereHit(h, o[0], o[1], o[2], d, s[0]);
-    case 2:
-      return capsuleHit(h, o, d, s[0], s[1]);
-    case 3:
-      return ellipsoidHit(h, o, d, s);
-    case 4:
-      return cylinderHit(h, o, d, s[0], s[1]);
-    default:
-      return boxHit(h, o, d, s);
-  }
-}
-
-/** Reads vec4 `k` of a packed array. */
-const vec = (a: Float32Array, k: number): [number, number, number, number] => [a[4 * k], a[4 * k + 1], a[4 * k + 2], a[4 * k + 3]];
-const dot3 = (a: readonly number[], b: readonly number[]): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-
-function toLocal(G: Float32Array, g: number, v: readonly number[]): V {
-  return [dot3(vec(G, g + 2), v), dot3(vec(G, g + 3), v), dot3(vec(G, g + 4), v)];
-}
-
-function meets(bs: readonly number[], d: V, tmax: number): boolean {
-  const b = dot3(bs, d);
-  const disc = b * b - bs[3];
+/** Does the ray along d meet the sphere given as (o − centre, |o − centre|² − R²) at some 0 < t < tmax? */
+function meets(bx: number, by: number, bz: number, bw: number, dx: number, dy: number, dz: number, tmax: number): boolean {
+  const b = bx * dx + by * dy + bz * dz;
+  const disc = b * b - bw;
   if (disc < 0) return false;
   const q = Math.sqrt(disc);
   return -b + q > 0 && -b - q < tmax;
 }
 
-function occluded(G: Float32Array, o: V, d: V, cam: readonly number[], bs: readonly number[], first: number, planes: number, count: number, h: Hit): boolean {
-  const rel = [0, 1, 2].map((k) => o[k] - cam[k] + bs[k]);
-  const n = meets([...rel, dot3(rel, rel) - dot3(bs, bs) + bs[3]], d, FAR) ? count : planes;
+/** Any geom along o + t·d; the non-planes only when the ray meets the scene's bounding sphere (bs, given for the camera). */
+function occluded(G: Float32Array, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, S: Float32Array, s4: number, first: number, planes: number, count: number, h: Hit): boolean {
+  const bx = S[s4 + 20];
+  const by = S[s4 + 21];
+  const bz = S[s4 + 22];
+  const bw = S[s4 + 23];
+  const rx = ox - S[s4] + bx;
+  const ry = oy - S[s4 + 1] + by;
+  const rz = oz - S[s4 + 2] + bz;
+  const n = meets(rx, ry, rz, rx * rx + ry * ry + rz * rz - (bx * bx + by * by + bz * bz) + bw, dx, dy, dz, FAR) ? count : planes;
   for (let k = 0; k < n; k++) {
-    const g = (first + k) * GEOM_VEC4;
-    const c = vec(G, g + 5);
-    const rel: V = [o[0] - c[0], o[1] - c[1], o[2] - c[2]];
-    if (k >= planes && !meets([...rel, dot3(rel, rel) - c[3] * c[3]], d, FAR)) continue;
-    if (hit(h, G[4 * (g + 1) + 3], toLocal(G, g, rel), toLocal(G, g, d), vec(G, g + 6).slice(0, 3) as V)[0] < FAR) return true;
+    const w = (first + k) * GEOM_VEC4 * 4;
+    const ex = ox - G[w + 20];
+    const ey = oy - G[w + 21];
+    const ez = oz - G[w + 22];
+    const R = G[w + 23];
+    if (k >= planes && !meets(ex, ey, ez, ex * ex + ey * ey + ez * ez - R * R, dx, dy, dz, FAR)) continue;
+    const lox = G[w + 8] * ex + G[w + 9] * ey + G[w + 10] * ez;
+    const loy = G[w + 12] * ex + G[w + 13] * ey + G[w + 14] * ez;
+    const loz = G[w + 16] * ex + G[w + 17] * ey + G[w + 18] * ez;
+    const ldx = G[w + 8] * dx + G[w + 9] * dy + G[w + 10] * dz;
+    const ldy = G[w + 12] * dx + G[w + 13] * dy + G[w + 14] * dz;
+    const ldz = G[w + 16] * dx + G[w + 17] * dy + G[w + 18] * dz;
+    hit(h, G[w + 7], lox, loy, loz, ldx, ldy, ldz, G[w + 24], G[w + 25], G[w + 26]);
+    if (h[0] < FAR) return true;
   }
   return false;
 }
+
+const channel = (c: number): number => Math.round(Math.min(Math.max(c, 0), 1) * 255);
 
 /** Renders packed scenes into [B, H, W, 3] bytes. */
 export function rayCastPacked(packed: PackedScenes, shadows: boolean): Uint8Array {
   const { count, width: W, height: H, scenes: S, geoms: G } = packed;
   const SU = new Uint32Array(S.buffer, S.byteOffset, S.length);
   const out = new Uint8Array(count * H * W * 3);
-  const h: Hit = [FAR, 0, 0, 0];
-  const best: Hit = [FAR, 0, 0, 0];
+  const h: Hit = new Float64Array(4);
   for (let b = 0; b < count; b++) {
-    const s = b * SCENE_VEC4;
-    const cam = vec(S, s);
-    const right = vec(S, s + 1);
-    const up = vec(S, s + 2);
-    const fwd = vec(S, s + 3);
-    const L = vec(S, s + 4);
-    const first = SU[4 * (s + 1) + 3];
-    const planes = SU[4 * (s + 2) + 3];
-    const total = planes + SU[4 * (s + 3) + 3];
+    const s4 = b * SCENE_VEC4 * 4;
+    const [cx, cy, cz, tanHalf] = [S[s4], S[s4 + 1], S[s4 + 2], S[s4 + 3]];
+    const [rx, ry, rz, ux, uy, uz, fx, fy, fz] = [S[s4 + 4], S[s4 + 5], S[s4 + 6], S[s4 + 8], S[s4 + 9], S[s4 + 10], S[s4 + 12], S[s4 + 13], S[s4 + 14]];
+    const [Lx, Ly, Lz] = [S[s4 + 16], S[s4 + 17], S[s4 + 18]];
+    const first = SU[s4 + 7];
+    const planes = SU[s4 + 11];
+    const total = planes + SU[s4 + 15];
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {
-        const u = (((x + 0.5) / W) * 2 - 1) * cam[3] * (W / H);
-        const v = (1 - ((y + 0.5) / H) * 2) * cam[3];
-        const raw = [0, 1, 2].map((k) => fwd[k] + u * right[k] + v * up[k]);
-        const len = Math.hypot(raw[0], raw[1], raw[2]);
-        const d: V = [raw[0] / len, raw[1] / len, raw[2] / len];
-        best[0] = FAR;
-        let hg = -1;
-        const take = (g: number): void => {
-          if (h[0] < best[0]) {
-            best.splice(0, 4, ...h);
-            hg = g;
+        const u = (((x + 0.5) / W) * 2 - 1) * tanHalf * (W / H);
+        const v = (1 - ((y + 0.5) / H) * 2) * tanHalf;
+        let dx = fx + u * rx + v * ux;
+        let dy = fy + u * ry + v * uy;
+        let dz = fz + u * rz + v * uz;
+        const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        dx /= len;
+        dy /= len;
+        dz /= len;
+        let best = FAR;
+        let n1 = 0;
+        let n2 = 0;
+        let n3 = 0;
+        let hw = -1;
+        for (let k = 0; k < total; k++) {
+          const w = (first + k) * GEOM_VEC4 * 4;
+          if (k === planes && !meets(S[s4 + 20], S[s4 + 21], S[s4 + 22], S[s4 + 23], dx, dy, dz, best)) break;
+          if (k >= planes && !meets(G[w], G[w + 1], G[w + 2], G[w + 3], dx, dy, dz, best)) continue;
+          const ldx = G[w + 8] * dx + G[w + 9] * dy + G[w + 10] * dz;
+          const ldy = G[w + 12] * dx + G[w + 13] * dy + G[w + 14] * dz;
+          const ldz = G[w + 16] * dx + G[w + 17] * dy + G[w + 18] * dz;
+          if (k < planes) planeHit(h, G[w + 4], G[w + 5], G[w + 6], ldx, ldy, ldz, G[w + 24], G[w + 25]);
+          else hit(h, G[w + 7], G[w + 4], G[w + 5], G[w + 6], ldx, ldy, ldz, G[w + 24], G[w + 25], G[w + 26]);
+          if (h[0] < best) {
+            best = h[0];
+            n1 = h[1];
+            n2 = h[2];
+            n3 = h[3];
+            hw = w;
           }
-        };
-        for (let k = 0; k < planes; k++) {
-          const g = (first + k) * GEOM_VEC4;
-          planeHit(h, vec(G, g + 1).slice(0, 3) as V, toLocal(G, g, d), vec(G, g + 6).slice(0, 3) as V);
-          take(g);
-        }
-        if (total > planes && meets(vec(S, s + 5), d, best[0])) {
-          for (let k = planes; k < total; k++) {
-            const g = (first + k) * GEOM_VEC4;
-            if (!meets(vec(G, g), d, best[0])) continue;
-            const lo = vec(G, g + 1);
-            hit(h, lo[3], lo.slice(0, 3) as V, toLocal(G, g, d), vec(G, g + 6).slice(0, 3) as V);
-            take(g);
-          }
-        }
-        let col = SKY.map((c) => c * (0.5 + 0.5 * d[2]));
-        if (hg >= 0) {
-          const p: V = [cam[0] + best[0] * d[0], cam[1] + best[0] * d[1], cam[2] + best[0] * d[2]];
-          const a0 = vec(G, hg + 2);
-          const a1 = vec(G, hg + 3);
-          const a2 = vec(G, hg + 4);
-          let n = [0, 1, 2].map((k) => a0[k] * best[1] + a1[k] * best[2] + a2[k] * best[3]);
-          const nl = Math.hypot(n[0], n[1], n[2]);
-          n = n.map((c) => c / nl);
-          if (dot3(n, d) > 0) n = n.map((c) => -c);
-          let albedo: readonly number[] = vec(G, hg + 7);
-          const cell = G[4 * (hg + 6) + 3];
-          if (cell > 0) {
-            const c = vec(G, hg + 5);
-            const q = toLocal(G, hg, [p[0] - c[0], p[1] - c[1], p[2] - c[2]]).map((z) => Math.floor(z / cell));
-            const tone = ((q[0] + q[1]) & 1) !== 0 ? CHECKER_B : CHECKER_A;
-            albedo = albedo.map((a, k) => a * tone[k]);
-          }
-          let lit = Math.max(-dot3(n, L), 0);
-          const lift: V = [p[0] + n[0] * SHADOW_LIFT, p[1] + n[1] * SHADOW_LIFT, p[2] + n[2] * SHADOW_LIFT];
-          if (shadows && lit > 0 && occluded(G, lift, [-L[0], -L[1], -L[2]], cam, vec(S, s + 5), first, planes, total, h)) lit = 0;
-          const diffuse = vec(S, s + 6);
-          const ambient = vec(S, s + 7);
-          const head = HEADLIGHT * Math.max(-dot3(n, fwd), 0);
-          col = [0, 1, 2].map((k) => albedo[k] * (ambient[k] + head + lit * diffuse[k]));
         }
         const o = ((b * H + y) * W + x) * 3;
-        for (let k = 0; k < 3; k++) out[o + k] = Math.round(Math.min(Math.max(col[k], 0), 1) * 255);
+        if (hw < 0) {
+          const sky = 0.5 + 0.5 * dz;
+          for (let k = 0; k < 3; k++) out[o + k] = channel(SKY[k] * sky);
+          continue;
+        }
+        const px = cx + best * dx;
+        const py = cy + best * dy;
+        const pz = cz + best * dz;
+        let nx = G[hw + 8] * n1 + G[hw + 12] * n2 + G[hw + 16] * n3;
+        let ny = G[hw + 9] * n1 + G[hw + 13] * n2 + G[hw + 17] * n3;
+        let nz = G[hw + 10] * n1 + G[hw + 14] * n2 + G[hw + 18] * n3;
+        const nl = Math.sqrt(nx * nx + ny * ny + nz * nz);
+        const flip = nx * dx + ny * dy + nz * dz > 0 ? -nl : nl;
+        nx /= flip;
+        ny /= flip;
+        nz /= flip;
+        let ar = G[hw + 28];
+        let ag = G[hw + 29];
+        let ab = G[hw + 30];
+        const cell = G[hw + 27];
+        if (cell > 0) {
+          const ex = px - G[hw + 20];
+          const ey = py - G[hw + 21];
+          const ez = pz - G[hw + 22];
+          const qx = Math.floor((G[hw + 8] * ex + G[hw + 9] * ey + G[hw + 10] * ez) / cell);
+          const qy = Math.floor((G[hw + 12] * ex + G[hw + 13] * ey + G[hw + 14] * ez) / cell);
+          const tone = ((qx + qy) & 1) !== 0 ? CHECKER_B : CHECKER_A;
+          ar *= tone[0];
+          ag *= tone[1];
+          ab *= tone[2];
+        }
+        let lit = Math.max(-(nx * Lx + ny * Ly + nz * Lz), 0);
+        if (shadows && lit > 0) {
+          const shaded = occluded(G, px + nx * SHADOW_LIFT, py + ny * SHADOW_LIFT, pz + nz * SHADOW_LIFT, -Lx, -Ly, -Lz, S, s4, first, planes, total, h);
+          if (shaded) lit = 0;
+        }
+        const head = HEADLIGHT * Math.max(-(nx * fx + ny * fy + nz * fz), 0);
+        out[o] = channel(ar * (S[s4 + 28] + head + lit * S[s4 + 24]));
+        out[o + 1] = channel(ag * (S[s4 + 29] + head + lit * S[s4 + 25]));
+        out[o + 2] = channel(ab * (S[s4 + 30] + head + lit * S[s4 + 26]));
       }
     }
   }

@@ -1,9 +1,10 @@
 // Step N envs together with one call, as the seed's `simulate` loop does with its env list.
-// For now they run one after another on this thread; physics on worker threads and batched
-// GPU rendering come later behind the same interface. With `autoReset` (default), an env
-// whose episode ended is reset on the next `step` (its action is ignored and its reset
-// TimeStep returned, with `info.autoReset`), so collection never stalls. Reset seeds are
-// drawn from one Rng seeded by `reset(seed)`, so a whole run is reproducible from one number.
+// They run one after another on this thread (worker threads did not pay on 2 cores: README);
+// PixelVectorEnv (render/pixel_vector.ts) builds on this and draws all frames in one dispatch.
+// With `autoReset` (default), an env whose episode ended is reset on the next `step` (its
+// action is ignored and its reset TimeStep returned, with `info.autoReset`), so collection
+// never stalls. Reset seeds are drawn from one Rng seeded by `reset(seed)`, so a whole run is
+// reproducible from one number.
 import { validateAction, type Action, type ActionSpec, type Env, type ObservationSpec, type TimeStep } from '../env.ts';
 import { Rng } from '../rng.ts';
 import { show } from './base.ts';
