@@ -20,6 +20,7 @@ import {
   minimum,
   mul,
   neg,
+  phase,
   reshape,
   slice,
   stack,
@@ -152,26 +153,28 @@ export function dreamer(observationSpaces: ObservationSpaces, actionSpace: Actio
     behaviorObjectives(params, actorParams, start, key) {
       return tidy(() => {
         const h = config.horizon;
-        const feat = self.imagine(params.model, actorParams, start, key).features;
-        const reward = wm.heads.reward.apply(params.model.heads.reward, feat).mode();
-        const v = value.apply(params.value, feat).mode();
-        const pcont = config.actionLossPcont || config.valueLossPcont ? wm.heads.pcont.apply(params.model.heads.pcont, feat).mean() : null;
-        const actionPcont = pcont && config.actionLossPcont ? mul(config.actionPcontStopGrad ? stopGradient(pcont) : pcont, config.actionDiscount) : fullLike(reward, config.actionDiscount);
-        const valuePcont = pcont && config.valueLossPcont ? mul(stopGradient(pcont), config.valueDiscount) : fullLike(reward, config.valueDiscount);
-        // The seed's slicing: returns for s_1…s_{H−1} (indices 0…H−2), bootstrapped from v(s_{H−1})
-        // (index H−2, 'penultimate') or v(s_H) (index H−1, 'last').
-        const early = (x: Tensor) => steps(x, 0, h - 1);
-        const bootstrap = reshape(steps(v, config.bootstrap === 'last' ? h - 1 : h - 2, config.bootstrap === 'last' ? h : h - 1), v.shape.slice(1));
-        const returns = lambdaReturn(early(reward), early(v), early(actionPcont), bootstrap, config.actionLambda);
-        const actionObjective = mean(config.actionPcontWeight ? mul(returns, discountWeights(early(actionPcont))) : returns);
-        const sg = stopGradient;
-        const valueReturns = lambdaReturn(sg(early(reward)), sg(early(v)), early(valuePcont), sg(bootstrap), config.valueLambda);
-        const valueTargets: ValueTargets = {
-          features: sg(early(feat)),
-          returns: valueReturns,
-          weights: config.valuePcontWeight ? discountWeights(early(valuePcont)) : fullLike(valueReturns, 1),
-        };
-        return { actorLoss: neg(actionObjective), valueTargets, metrics: { 'objectives/action': sg(actionObjective) } };
+        const feat = phase('imagine', () => self.imagine(params.model, actorParams, start, key).features);
+        return phase('returns', () => {
+          const reward = wm.heads.reward.apply(params.model.heads.reward, feat).mode();
+          const v = config.valueHead ? value.apply(params.value, feat).mode() : fullLike(reward, 0);
+          const pcont = config.actionLossPcont || config.valueLossPcont ? wm.heads.pcont.apply(params.model.heads.pcont, feat).mean() : null;
+          const actionPcont = pcont && config.actionLossPcont ? mul(config.actionPcontStopGrad ? stopGradient(pcont) : pcont, config.actionDiscount) : fullLike(reward, config.actionDiscount);
+          const valuePcont = pcont && config.valueLossPcont ? mul(stopGradient(pcont), config.valueDiscount) : fullLike(reward, config.valueDiscount);
+          // The seed's slicing: returns for s_1…s_{H−1} (indices 0…H−2), bootstrapped from v(s_{H−1})
+          // (index H−2, 'penultimate') or v(s_H) (index H−1, 'last').
+          const early = (x: Tensor) => steps(x, 0, h - 1);
+          const bootstrap = reshape(steps(v, config.bootstrap === 'last' ? h - 1 : h - 2, config.bootstrap === 'last' ? h : h - 1), v.shape.slice(1));
+          const returns = lambdaReturn(early(reward), early(v), early(actionPcont), bootstrap, config.actionLambda);
+          const actionObjective = mean(config.actionPcontWeight ? mul(returns, discountWeights(early(actionPcont))) : returns);
+          const sg = stopGradient;
+          const valueReturns = lambdaReturn(sg(early(reward)), sg(early(v)), early(valuePcont), sg(bootstrap), config.valueLambda);
+          const valueTargets: ValueTargets = {
+            features: sg(early(feat)),
+            returns: valueReturns,
+            weights: config.valuePcontWeight ? discountWeights(early(valuePcont)) : fullLike(valueReturns, 1),
+          };
+          return { actorLoss: neg(actionObjective), valueTargets, metrics: { 'objectives/action': sg(actionObjective) } };
+        });
       });
     },
     valueLoss: (valueParams, targets) =>
@@ -181,26 +184,35 @@ export function dreamer(observationSpaces: ObservationSpaces, actionSpace: Actio
         const length = batch.action.shape[1];
         if (length - config.skipLast < 1) throw new RangeError(`behavior: sequences of length ${length} leave no imagination starts after skipLast = ${config.skipLast}`);
         const [modelKey, imagineKey] = key.split(2);
-        const model = valueAndGrad((p: WorldModelParams) => {
-          const out = wm.loss(p, batch, modelKey);
-          return { loss: out.loss, aux: { metrics: out.metrics, post: out.post } };
-        }, params.model);
-        const start = flattenStarts(model.aux!.post, config.skipLast);
-        const behavior = valueAndGrad((p: Record<string, DenseParams>) => {
-          const out = self.behaviorObjectives(params, p, start, imagineKey);
-          return { loss: out.actorLoss, aux: { targets: out.valueTargets, metrics: out.metrics } };
-        }, params.actor);
-        const critic = valueAndGrad((p: MLPParams) => self.valueLoss(p, behavior.aux!.targets), params.value);
-        const metrics: Metrics = { ...model.aux!.metrics, ...behavior.aux!.metrics, 'objectives/value': critic.value };
-        const step = <P extends TensorTree>(name: string, opt: typeof actorOpt, clip: number, p: P, g: P, s: AdamState<P>) => {
-          const { grads: clipped, norm } = clipByGlobalNorm(g, clip);
-          metrics[`optimizer_${name}/grad_norm`] = norm;
-          metrics[`optimizer_${name}/clipped_gradient_norm`] = minimum(norm, clip);
-          return opt.update(clipped, s, p);
-        };
+        // Phases (engine `phase`): 'model', 'actor', 'value', and 'optimizer_*' in each update;
+        // gradients run under '<phase>/backward' (see @dreamer/tensor valueAndGrad).
+        const model = phase('model', () =>
+          valueAndGrad((p: WorldModelParams) => {
+            const out = wm.loss(p, batch, modelKey);
+            return { loss: out.loss, aux: { metrics: out.metrics, post: out.post } };
+          }, params.model),
+        );
+        const behavior = phase('actor', () => {
+          const start = flattenStarts(model.aux!.post, config.skipLast);
+          return valueAndGrad((p: Record<string, DenseParams>) => {
+            const out = self.behaviorObjectives(params, p, start, imagineKey);
+            return { loss: out.actorLoss, aux: { targets: out.valueTargets, metrics: out.metrics } };
+          }, params.actor);
+        });
+        const critic = config.valueHead ? phase('value', () => valueAndGrad((p: MLPParams) => self.valueLoss(p, behavior.aux!.targets), params.value)) : null;
+        const metrics: Metrics = { ...model.aux!.metrics, ...behavior.aux!.metrics, ...(critic ? { 'objectives/value': critic.value } : {}) };
+        const step = <P extends TensorTree>(name: string, opt: typeof actorOpt, clip: number, p: P, g: P, s: AdamState<P>) =>
+          phase(`optimizer_${name}`, () => {
+            const { grads: clipped, norm } = clipByGlobalNorm(g, clip);
+            metrics[`optimizer_${name}/grad_norm`] = norm;
+            metrics[`optimizer_${name}/clipped_gradient_norm`] = minimum(norm, clip);
+            return opt.update(clipped, s, p);
+          });
         const m = wm.update(params.model, model.grads, optState.model);
         const a = step('action', actorOpt, config.actorClip, params.actor, behavior.grads, optState.actor as AdamState<typeof params.actor>);
-        const v = step('value', valueOpt, config.valueClip, params.value, critic.grads, optState.value as AdamState<MLPParams>);
+        const v = critic
+          ? step('value', valueOpt, config.valueClip, params.value, critic.grads, optState.value as AdamState<MLPParams>)
+          : { params: params.value, state: optState.value as AdamState<MLPParams> };
         Object.assign(metrics, m.metrics);
         return {
           params: { model: m.params, actor: a.params, value: v.params },

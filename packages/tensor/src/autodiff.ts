@@ -7,7 +7,7 @@
  * order; the backward pass walks it once in reverse, summing each node's input gradients.
  * Gradients are not themselves recorded (no higher-order derivatives).
  */
-import { collectTensors, tidy } from './engine.ts';
+import { backendHasPhases, collectTensors, currentPhase, inBackendPhases, tensorIdWatermark, tidy } from './engine.ts';
 import { fmt } from './shape.ts';
 import type { Tensor } from './tensor.ts';
 import { isFloat } from './dtype.ts';
@@ -23,6 +23,8 @@ interface Node {
   readonly inputs: readonly Tensor[];
   readonly outputs: readonly Tensor[];
   readonly vjp: MultiVjp;
+  /** The engine's open phases when the op ran (see engine `phase`); its gradient runs under them + 'backward'. */
+  readonly phase: readonly string[];
 }
 
 class Tape {
@@ -47,7 +49,7 @@ export function record(op: string, inputs: readonly Tensor[], output: Tensor, vj
  */
 export function recordMulti<T extends readonly Tensor[]>(op: string, inputs: readonly Tensor[], outputs: T, vjp: MultiVjp): T {
   if (tape !== null && inputs.some((x) => tape!.tracked.has(x))) {
-    tape.nodes.push({ op, inputs, outputs, vjp });
+    tape.nodes.push({ op, inputs, outputs, vjp, phase: currentPhase() });
     for (const y of outputs) tape.tracked.add(y);
     // The vjp may read any input or output: keep them alive even if their owner disposes them.
     for (const x of inputs) x.hold();
@@ -144,43 +146,142 @@ export function grad<P extends TensorTree>(fn: (params: P) => LossOutput<unknown
 }
 
 function releaseTape(t: Tape): void {
-  for (const node of t.nodes) {
-    for (const x of node.inputs) x.unhold();
-    for (const y of node.outputs) y.unhold();
-  }
+  for (const node of t.nodes) releaseNode(node);
   t.nodes.length = 0;
 }
 
+function releaseNode(node: Node): void {
+  for (const x of node.inputs) x.unhold();
+  for (const y of node.outputs) y.unhold();
+}
+
+/**
+ * The backward pass. Memory is released as it goes: once a node's vjp has run, its tape holds are
+ * dropped (forward tensors nobody else keeps are freed), its outputs' gradients are disposed, and
+ * the vjp's own intermediates are freed when it returns; only tensors created by the backward pass
+ * itself are ever disposed here. So the peak is about the forward tape plus the live gradients,
+ * not the tape plus every gradient and temporary of the whole pass.
+ *
+ * When the active backend takes phases (a profiler), each op's gradient runs
+ * inside the phases the op itself ran in, relative to those open around valueAndGrad, plus a
+ * last 'backward': an op recorded in phase 'encoder' has its gradient launches summed under
+ * 'encoder/backward', and what was recorded outside any inner phase (or accumulates the
+ * parameters' gradients at the end) under 'backward'. Runs of ops in one phase share one entry.
+ */
 function backward(t: Tape, loss: Tensor, leaves: readonly Tensor[]): Map<Tensor, Tensor> {
-  const grads = new Map<Tensor, Tensor>();
-  grads.set(loss, onesLike(loss));
-  for (let i = t.nodes.length - 1; i >= 0; i--) {
-    const node = t.nodes[i];
-    const gs = node.outputs.map((y) => grads.get(y) ?? null);
-    if (gs.every((g) => g === null)) continue;
-    const inputGrads = node.vjp(gs);
-    node.inputs.forEach((x, j) => {
-      const gx = inputGrads[j];
-      if (!gx || !t.tracked.has(x)) return;
-      if (gx.shape.length !== x.shape.length || gx.shape.some((d, k) => d !== x.shape[k])) {
-        throw new Error(`internal: ${node.op} gradient for input ${j} has shape ${fmt(gx.shape)}, expected ${fmt(x.shape)}`);
+  if (!backendHasPhases()) return backwardPass(t, loss, leaves);
+  const base = currentPhase();
+  const relative = (path: readonly string[]): string[] =>
+    path.length >= base.length && base.every((name, k) => path[k] === name) ? [...path.slice(base.length), 'backward'] : [...path, 'backward'];
+  return backwardPass(t, loss, leaves, (path, fn) => inBackendPhases(relative(path), fn));
+}
+
+function backwardPass(
+  t: Tape,
+  loss: Tensor,
+  leaves: readonly Tensor[],
+  inPhase: (path: readonly string[], fn: () => void) => void = (_, fn) => fn(),
+): Map<Tensor, Tensor> {
+  const grads = new Gradients(tensorIdWatermark());
+  inPhase([], () => grads.set(loss, onesLike(loss)));
+  const nodes = t.nodes;
+  for (let i = nodes.length - 1; i >= 0; ) {
+    // The run of nodes nodes[j..i] recorded in one phase (the same path array).
+    const path = nodes[i].phase;
+    let j = i;
+    while (j > 0 && nodes[j - 1].phase === path) j--;
+    const last = i;
+    inPhase(path, () => {
+      for (let k = last; k >= j; k--) {
+        backwardNode(nodes[k], grads, t);
+        // Every consumer of this node's outputs came later on the tape and has run.
+        for (const y of nodes[k].outputs) grads.drop(y);
+        releaseNode(nodes[k]);
+        nodes.length = k;
       }
-      const prev = grads.get(x);
-      grads.set(x, prev ? ops.add(prev, gx) : gx);
     });
+    i = j - 1;
   }
   // Each parameter gets a gradient tensor of its own, even where a vjp passed one tensor to
   // several inputs (a + b) or the gradient is the seed itself: shared storage, separate handles.
   const out = new Map<Tensor, Tensor>();
-  const handedOut = new Set<Tensor>();
-  for (const leaf of leaves) {
-    if (out.has(leaf)) continue;
-    let g = grads.get(leaf) ?? ops.zerosLike(leaf);
-    if (handedOut.has(g) || g === loss) g = g.view(g.shape);
-    handedOut.add(g);
-    out.set(leaf, g);
-  }
+  inPhase([], () => {
+    const handedOut = new Set<Tensor>();
+    for (const leaf of leaves) {
+      if (out.has(leaf)) continue;
+      let g = grads.get(leaf) ?? ops.zerosLike(leaf);
+      if (handedOut.has(g) || g === loss) g = g.view(g.shape);
+      handedOut.add(g);
+      out.set(leaf, g);
+    }
+  });
   return out;
+}
+
+/**
+ * Gradients by tensor, with the number of entries that share each gradient tensor (a vjp may pass
+ * one tensor to several inputs), so that one is disposed when no entry uses it any more — and only
+ * if the backward pass created it (id ≥ `firstId`): a vjp may return a tensor it did not make.
+ */
+class Gradients {
+  readonly #map = new Map<Tensor, Tensor>();
+  readonly #uses = new Map<Tensor, number>();
+  readonly firstId: number;
+  constructor(firstId: number) {
+    this.firstId = firstId;
+  }
+
+  get(x: Tensor): Tensor | undefined {
+    return this.#map.get(x);
+  }
+
+  set(x: Tensor, g: Tensor): void {
+    const prev = this.#map.get(x);
+    this.#map.set(x, g);
+    this.#uses.set(g, (this.#uses.get(g) ?? 0) + 1);
+    if (prev) this.#release(prev);
+  }
+
+  /** Forgets x's gradient (disposing it if nothing else uses it). */
+  drop(x: Tensor): void {
+    const g = this.#map.get(x);
+    if (!g) return;
+    this.#map.delete(x);
+    this.#release(g);
+  }
+
+  /** Disposes g if no entry uses it and the backward pass made it. */
+  discard(g: Tensor): void {
+    if (!this.#uses.has(g) && g.id >= this.firstId) g.dispose();
+  }
+
+  #release(g: Tensor): void {
+    const n = this.#uses.get(g)! - 1;
+    if (n > 0) {
+      this.#uses.set(g, n);
+      return;
+    }
+    this.#uses.delete(g);
+    if (g.id >= this.firstId) g.dispose();
+  }
+}
+
+/** One node's vjp (its temporaries freed on return); its input gradients are summed into `grads`. */
+function backwardNode(node: Node, grads: Gradients, t: Tape): void {
+  const gs = node.outputs.map((y) => grads.get(y) ?? null);
+  if (gs.every((g) => g === null)) return;
+  const inputGrads = tidy(() => node.vjp(gs));
+  node.inputs.forEach((x, j) => {
+    const gx = inputGrads[j];
+    if (!gx || !t.tracked.has(x)) return;
+    if (gx.shape.length !== x.shape.length || gx.shape.some((d, k) => d !== x.shape[k])) {
+      throw new Error(`internal: ${node.op} gradient for input ${j} has shape ${fmt(gx.shape)}, expected ${fmt(x.shape)}`);
+    }
+    const prev = grads.get(x);
+    grads.set(x, prev ? ops.add(prev, gx) : gx);
+  });
+  // Gradients for untracked inputs, and terms now summed into another tensor.
+  for (const gx of inputGrads) if (gx) grads.discard(gx);
 }
 
 function onesLike(t: Tensor): Tensor {

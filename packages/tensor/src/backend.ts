@@ -107,6 +107,12 @@ export interface Backend<B = unknown> {
   sync?(): Promise<void>;
   /** Releases the device and everything on it; called by `removeBackend`. */
   destroy?(): void;
+  /**
+   * Runs `fn` as a named phase (for a profiler: launches recorded inside are summed under the
+   * name, nested phases joined as 'outer/inner'); must return fn's result and cost nothing when
+   * no profile is open. Called by the engine's `phase(name, fn)`; optional.
+   */
+  phase?<T>(name: string, fn: () => T): T;
 
   // ---- primitives ---------------------------------------------------------------------
   fill(shape: Shape, dtype: DType, value: number): B;

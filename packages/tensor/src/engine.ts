@@ -78,6 +78,57 @@ export function getBackend(): Backend {
   return active;
 }
 
+// ---- phases -----------------------------------------------------------------------------
+
+let phasePath: readonly string[] = [];
+
+/**
+ * Runs `fn` as a named phase of the work: the active backend's `phase(name, fn)` when it has one
+ * (a profiler sums the launches recorded inside under the name; phases nest as 'outer/inner'),
+ * else just `fn()`. The engine also keeps the path of open phases, so the backward pass of
+ * `valueAndGrad` can run each recorded op's gradient under '<the phase it ran in>/backward'.
+ * If `fn` returns a promise, the phase stays open until it settles.
+ */
+export function phase<T>(name: string, fn: () => T): T {
+  const outer = phasePath;
+  phasePath = [...outer, name];
+  const close = (): void => {
+    phasePath = outer;
+  };
+  let result: T;
+  try {
+    const backend = active;
+    result = backend?.phase ? backend.phase(name, fn) : fn();
+  } catch (e) {
+    close();
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(close) as T;
+  close();
+  return result;
+}
+
+/** The names of the phases open now, outermost first (an array that is never mutated). */
+export function currentPhase(): readonly string[] {
+  return phasePath;
+}
+
+/**
+ * Runs `fn` inside the phases `names` (outermost first) on the active backend only, without
+ * touching the engine's path: how the backward pass re-enters the phase an op was recorded in.
+ */
+export function inBackendPhases<T>(names: readonly string[], fn: () => T): T {
+  const backend = active;
+  if (!backend?.phase) return fn();
+  const enter = (i: number): T => (i === names.length ? fn() : backend.phase!(names[i], () => enter(i + 1)));
+  return enter(0);
+}
+
+/** True when the active backend takes phases (so the backward pass groups its work by phase). */
+export function backendHasPhases(): boolean {
+  return active?.phase !== undefined;
+}
+
 // ---- ownership -------------------------------------------------------------------------
 
 let liveTensors = 0;
@@ -88,6 +139,11 @@ const kept = new WeakSet<Tensor>();
 
 export function newTensorId(): number {
   return nextId++;
+}
+
+/** The id the next tensor will get: every tensor created from now on has an id ≥ this. */
+export function tensorIdWatermark(): number {
+  return nextId;
 }
 
 export function trackNew(t: Tensor): void {

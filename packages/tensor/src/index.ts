@@ -25,6 +25,8 @@ export {
   listBackends,
   setDebugChecks,
   NumericsError,
+  phase,
+  currentPhase,
 } from './engine.ts';
 export { assertFinite } from './debug.ts';
 export { RandomKey } from './random/key.ts';

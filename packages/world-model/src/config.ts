@@ -24,6 +24,13 @@ export interface WorldModelConfig {
   act: 'elu' | 'relu';
   /** Conv encoder/decoder width, `cnn_depth` (TF2 key; the seed hard-codes 32). */
   cnnDepth: number;
+  /**
+   * Images per call of the conv encoder and decoder: a batch of B·T images runs in chunks of at
+   * most this many, concatenated (the same result; 0: all at once). Bounds the largest activation:
+   * at the default batch 50 × 50 the first conv's output is 307 MB in one piece, over the 128 MiB
+   * a WebGPU buffer binding may hold on lavapipe. Not a seed key.
+   */
+  convChunk: number;
   /** Proprio encoder: `proprio_encoder_num_layers` × `proprio_encoder_units`, ReLU. */
   encoderLayers: number;
   encoderUnits: number;
@@ -79,6 +86,7 @@ export const WORLD_MODEL_DEFAULTS: Readonly<WorldModelConfig> = Object.freeze({
   gru: 'block',
   act: 'elu',
   cnnDepth: 32,
+  convChunk: 500,
   encoderLayers: 3,
   encoderUnits: 300,
   units: 400,
@@ -121,7 +129,7 @@ export function resolveWorldModelConfig(overrides: Partial<WorldModelConfig> = {
     }
   };
   atLeast(1, ['deter', 'stoch', 'hidden', 'modelLayers', 'cnnDepth', 'encoderLayers', 'encoderUnits', 'units', 'imageBits']);
-  atLeast(0, ['headLayers', 'rewardLayers', 'pcontLayers']);
+  atLeast(0, ['headLayers', 'rewardLayers', 'pcontLayers', 'convChunk']);
   if (config.imageBits > 8) throw new RangeError(`world-model config imageBits: got ${config.imageBits}, expected 1..8`);
   if (!(config.minStd >= 0)) throw new RangeError(`world-model config minStd: got ${config.minStd}, expected ≥ 0`);
   if (!(config.freeNats >= 0)) throw new RangeError(`world-model config freeNats: got ${config.freeNats}, expected ≥ 0`);

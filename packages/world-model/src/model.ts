@@ -8,7 +8,7 @@
  * Heads outside `gradientHeads` (the seed's pcont head and state diagnostics) see stop-gradient
  * features and have an optimiser each, so they read the state without shaping it.
  */
-import { RandomKey, type Tensor, type TensorTree, add, cast, concat, maximum, mean, minimum, mul, scalar, stopGradient, sub, tidy, valueAndGrad } from '@dreamer/tensor';
+import { RandomKey, type Tensor, type TensorTree, add, cast, concat, maximum, mean, minimum, mul, phase, scalar, stopGradient, sub, tidy, valueAndGrad } from '@dreamer/tensor';
 import { type AdamState, type Params, adam, clipByGlobalNorm } from '@dreamer/nn';
 import { type WorldModelConfig, resolveWorldModelConfig } from './config.ts';
 import { type Head, bernoulliHead, normalHead } from './heads.ts';
@@ -92,13 +92,13 @@ export function worldModel(observationSpaces: ObservationSpaces, actionSpace: Ac
   const actionSize = actionSizeOf(actionSpace);
   const image = config.observation === 'image';
   const encoder: Network<Params> = image
-    ? (convEncoder(layout.channels, config.cnnDepth, dtype) as Network<Params>)
+    ? (convEncoder(layout.channels, config.cnnDepth, dtype, config.convChunk) as Network<Params>)
     : (mlpEncoder(layout.inputs.reduce((s, [, d]) => s + d, 0), config.encoderLayers, config.encoderUnits, dtype) as Network<Params>);
   const cell = makeRSSM(config, actionSize, encoder.outputs);
   const feat = cell.featureSize;
 
   const heads: Record<string, Head> = {};
-  if (image) heads[IMAGE_KEY] = normalHead(convDecoder(feat, layout.channels, config.cnnDepth, dtype) as Network<Params>, [64, 64, layout.channels]);
+  if (image) heads[IMAGE_KEY] = normalHead(convDecoder(feat, layout.channels, config.cnnDepth, dtype, config.convChunk) as Network<Params>, [64, 64, layout.channels]);
   for (const [key, size] of layout.vectors) {
     if (key === 'reward' || key === 'pcont') throw new RangeError(`world-model: observation key '${key}' collides with the ${key} head; rename the observation`);
     heads[key] = normalHead(denseNet(feat, config.headLayers, units, size, act, dtype) as Network<Params>, [size]);
@@ -156,11 +156,13 @@ export function worldModel(observationSpaces: ObservationSpaces, actionSpace: Ac
       checkBatch(batch);
       return tidy(() => {
         const [imageKey, stateKey] = key.split(2);
-        const input = encoderInput(batch.obs, imageKey);
-        const { post, prior } = cell.observe(params.rssm, encoder.apply(params.encoder, input), asDtype(batch.action), stateKey);
+        // Named phases (engine `phase`: a profiler's per-phase table; free otherwise).
+        const input = phase('encoder', () => encoderInput(batch.obs, imageKey));
+        const embed = phase('encoder', () => encoder.apply(params.encoder, input));
+        const { post, prior } = phase('observe', () => cell.observe(params.rssm, embed, asDtype(batch.action), stateKey));
         const features = cell.features(post);
-        const kl = cell.dist(post).kl(cell.dist(prior));
-        const divergence = freeNatsDivergence(kl, config.freeNats, config.freeNatsMode);
+        const kl = phase('kl', () => cell.dist(post).kl(cell.dist(prior)));
+        const divergence = phase('kl', () => freeNatsDivergence(kl, config.freeNats, config.freeNatsMode));
         const targets: Record<string, () => Tensor> = {
           reward: () => asDtype(batch.reward),
           pcont: () => mul(asDtype(batch.discount!), config.pcontTarget),
@@ -172,7 +174,7 @@ export function worldModel(observationSpaces: ObservationSpaces, actionSpace: Ac
         let sideLoss: Tensor = scalar(0, dtype);
         for (const [name, head] of Object.entries(heads)) {
           const gradient = gradientHeads.includes(name);
-          objectives[name] = mean(head.apply(params.heads[name], gradient ? features : stopGradient(features)).logProb(targets[name]()));
+          objectives[name] = phase(name, () => mean(head.apply(params.heads[name], gradient ? features : stopGradient(features)).logProb(targets[name]())));
           const term = mul(objectives[name], scaleOf(name));
           if (gradient) modelLoss = sub(modelLoss, term);
           else sideLoss = sub(sideLoss, term);
@@ -180,7 +182,7 @@ export function worldModel(observationSpaces: ObservationSpaces, actionSpace: Ac
         const sg = stopGradient;
         const postDist = cell.dist({ ...post, mean: sg(post.mean), std: sg(post.std) });
         const priorDist = cell.dist({ ...prior, mean: sg(prior.mean), std: sg(prior.std) });
-        const metrics: Metrics = {
+        const metrics: Metrics = phase('metrics', () => ({
           'objectives/divergence': sg(divergence),
           ...Object.fromEntries(Object.entries(objectives).map(([n, v]) => [`objectives/${n}`, sg(v)])),
           'objectives/model': sg(modelLoss),
@@ -189,7 +191,7 @@ export function worldModel(observationSpaces: ObservationSpaces, actionSpace: Ac
           'closedloop/state/posterior_entropy': mean(postDist.entropy()),
           'closedloop/state/posterior_std': mean(postDist.stddev()),
           'closedloop/state/divergence': mean(sg(kl)),
-        };
+        }));
         return { loss: add(modelLoss, sideLoss), metrics, post, prior };
       });
     },
@@ -201,12 +203,13 @@ export function worldModel(observationSpaces: ObservationSpaces, actionSpace: Ac
     update(params, grads, state) {
       return tidy(() => {
         const metrics: Metrics = {};
-        const step = (name: string, opt: typeof modelOpt, clip: number, p: TensorTree, g: TensorTree, s: AdamState<TensorTree>) => {
-          const { grads: clipped, norm } = clipByGlobalNorm(g, clip);
-          metrics[`optimizer_${name}/grad_norm`] = norm;
-          metrics[`optimizer_${name}/clipped_gradient_norm`] = minimum(norm, clip);
-          return opt.update(clipped, s, p);
-        };
+        const step = (name: string, opt: typeof modelOpt, clip: number, p: TensorTree, g: TensorTree, s: AdamState<TensorTree>) =>
+          phase(`optimizer_${name}`, () => {
+            const { grads: clipped, norm } = clipByGlobalNorm(g, clip);
+            metrics[`optimizer_${name}/grad_norm`] = norm;
+            metrics[`optimizer_${name}/clipped_gradient_norm`] = minimum(norm, clip);
+            return opt.update(clipped, s, p);
+          });
         const model = step('model', modelOpt, config.modelClip, modelGroup(params), modelGroup(grads), state.model);
         const side = Object.fromEntries(sideHeads.map((h) => [h, step(h, headOpt, config.headClip, params.heads[h], grads.heads[h], state.heads[h])]));
         const updated = model.params as WorldModelParams;
