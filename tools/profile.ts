@@ -38,7 +38,8 @@ registerWebGPU();
 const backend = await T.setBackend('webgpu');
 if (!(backend instanceof WebGPUBackend)) throw new Error('the webgpu backend is not a WebGPUBackend');
 try {
-  const phase: Phase = (label, fn) => backend.phase(label, fn);
+  // The engine's phase (the backend's, plus the backward pass of valueAndGrad under '<phase>/backward').
+  const phase: Phase = (label, fn) => T.phase(label, fn);
   const workload = WORKLOADS[name].make(phase);
   const warm = workload.step();
   await warm.data();
@@ -59,7 +60,9 @@ try {
   console.log(formatProfile(profile));
   const rate = profile.gpuMs > 0 ? ` = ${(gflop / (profile.gpuMs / 1000)).toFixed(2)} GFLOP/s over GPU time` : '';
   console.log(`workload ${gflop.toFixed(3)} GFLOP / ${profile.gpuMs.toFixed(1)} ms${rate}`);
-  if (profile.phases.length > 1 && profile.phases.some((p) => p.phase === '')) console.log('(phase "(none)": launches outside the named phases, e.g. the backward pass run by valueAndGrad)');
+  if (profile.phases.length > 1) {
+    console.log('(phase "X/backward": the gradient launches of the ops recorded in phase X; "(none)": launches outside the named phases)');
+  }
 } finally {
   T.removeBackend('webgpu');
 }

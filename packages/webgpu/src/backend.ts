@@ -137,6 +137,16 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   readonly #maxBinding: number;
   readonly #pipelines = new Map<string, Pipeline>();
   readonly #pool = new Map<number, GPUBuffer[]>();
+  #pooledBytes = 0;
+  /**
+   * Most bytes the pool keeps (default: no limit); a released buffer beyond it is destroyed. The pool
+   * reached 15 GB during one default-size Dreamer step (5 GB live at most): each phase frees buffers of
+   * size classes the next one does not ask for. But a 2 GiB limit made that step's footprint larger,
+   * not smaller, on lavapipe (destroyed buffers are freed only later, and replacements are created
+   * meanwhile), so the default stays unbounded; `trimPool()` between steps frees the pool. 0 turns
+   * pooling off.
+   */
+  poolLimit = Number.POSITIVE_INFINITY;
   #released: GPUBuffer[] = [];
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
@@ -228,6 +238,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     this.#pass = null;
     for (const list of this.#pool.values()) for (const b of list) b.destroy();
     this.#pool.clear();
+    this.#pooledBytes = 0;
     this.device.destroy();
   }
 
@@ -240,6 +251,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     }
     const cls = Math.min(sizeClass(bytes), this.#maxBinding);
     const pooled = this.#pool.get(cls)?.pop();
+    if (pooled) this.#pooledBytes -= pooled.size;
     const buffer = pooled ?? this.device.createBuffer({ size: cls, usage: STORAGE_USAGE });
     this.#bytes += cls;
     this.#liveBuffers++;
@@ -311,9 +323,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
 
   /** Bytes held by free buffers in the pool (reusable, not yet returned to the driver). */
   pooledBytes(): number {
-    let total = 0;
-    for (const list of this.#pool.values()) for (const b of list) total += b.size;
-    return total;
+    return this.#pooledBytes;
   }
 
   /**
@@ -331,6 +341,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   trimPool(): void {
     for (const list of this.#pool.values()) for (const b of list) b.destroy();
     this.#pool.clear();
+    this.#pooledBytes = 0;
   }
 
   // ---- launching ----------------------------------------------------------------------
@@ -450,6 +461,11 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     this.#batch = [];
     this.#serial++;
     for (const b of this.#released) {
+      if (this.#pooledBytes + b.size > this.poolLimit) {
+        b.destroy(); // Dawn frees it once the submitted work that uses it is done
+        continue;
+      }
+      this.#pooledBytes += b.size;
       const list = this.#pool.get(b.size);
       if (list) list.push(b);
       else this.#pool.set(b.size, [b]);

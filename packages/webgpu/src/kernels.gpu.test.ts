@@ -438,6 +438,30 @@ describe('webgpu kernels vs cpu', () => {
     expect(gpu.pooledBytes()).toBe(0);
   });
 
+  it('keeps at most poolLimit bytes in the pool', async () => {
+    const limit = gpu.poolLimit;
+    try {
+      gpu.trimPool();
+      gpu.poolLimit = 4096 * 4 + 100; // room for one of the two buffers below
+      const a = gpu.fill([4096], 'f32', 1);
+      const b = gpu.fill([4096], 'f32', 2);
+      gpu.dispose(a);
+      gpu.dispose(b);
+      await gpu.sync();
+      // One of the two is kept (small helper buffers may sit beside it), not both.
+      expect(gpu.pooledBytes()).toBeGreaterThanOrEqual(4096 * 4);
+      expect(gpu.pooledBytes()).toBeLessThanOrEqual(gpu.poolLimit);
+      gpu.poolLimit = 0;
+      gpu.trimPool();
+      const c = gpu.fill([4096], 'f32', 3);
+      gpu.dispose(c);
+      await gpu.sync();
+      expect(gpu.pooledBytes()).toBe(0);
+    } finally {
+      gpu.poolLimit = limit;
+    }
+  });
+
   it('size classes: at least 16 bytes, four steps per power of two, never smaller than asked', () => {
     expect([1, 16, 17, 20, 33, 100, 1000, 4096, 4097].map(sizeClass)).toEqual([16, 16, 20, 20, 40, 112, 1024, 4096, 5120]);
     for (let b = 1; b < 5000; b += 7) expect(sizeClass(b)).toBeGreaterThanOrEqual(b);
