@@ -5,6 +5,7 @@
  *
  *   node bench/step.ts [--samples N] [--default-samples N] [--skip default,cpu,webgpu,torch] [--no-write]
  *   node bench/step.ts --report     (re-renders the docs section from docs/benchmarks/step.json)
+ *   node bench/step.ts --only-default   (reruns the default case into the existing step.json)
  *   (pnpm --filter @dreamer/agent bench; defaults: 5 debug samples, 1 default sample)
  *
  * Cases: the seed's `debug` configuration (deter/hidden 10, stoch 5, 1-layer heads of 10 units —
@@ -24,8 +25,8 @@
  * Writes docs/benchmarks/step.json and the section "## Dreamer training step" of docs/benchmarks.md.
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,10 @@ const { values: args } = parseArgs({
     skip: { type: 'string', default: '' },
     'no-write': { type: 'boolean', default: false },
     report: { type: 'boolean', default: false },
+    /** Internal: run only the default case and write its result to this file (see runDefaultInChild). */
+    'default-case-out': { type: 'string' },
+    /** Run only the default case and merge it into the existing docs/benchmarks/step.json. */
+    'only-default': { type: 'boolean', default: false },
   },
 });
 const skip = new Set(args.skip!.split(',').filter(Boolean));
@@ -259,6 +264,7 @@ async function runCase(backendName: 'webgpu' | 'cpu', config: ConfigName, sample
   const gpu = backend instanceof WebGPUBackend ? backend : null;
   const c = makeCase(config);
   const s = stepper(c);
+  if (gpu && config === 'default') trimBetweenPhases(gpu);
   log(`${backendName}/${config}: warm-up`);
   let profile: Profile | null = null;
   const warmupMs = await s.step();
@@ -269,6 +275,8 @@ async function runCase(backendName: 'webgpu' | 'cpu', config: ConfigName, sample
     ours.push(await s.step());
     gpu?.trimPool();
     log(`${backendName}/${config}: ours ${ours[i].toFixed(0)} ms`);
+    onTimed?.({ backend: backendName, config, warmupMs, samplesMs: ours, medianMs: median(ours), phases: [], ...peerSummary(theirs) });
+    if (gpu && config === 'default') await settleMemory(gpu);
     if (peer) {
       theirs.push(await peer.step());
       log(`${backendName}/${config}: PyTorch ${theirs[i].ms.toFixed(0)} ms`);
@@ -302,8 +310,84 @@ async function runCase(backendName: 'webgpu' | 'cpu', config: ConfigName, sample
   return result;
 }
 
+/**
+ * Empties the WebGPU buffer pool whenever a top-level phase of the step ends ('model', 'actor',
+ * 'value', each optimiser): freed buffers of the world model's sizes are of no use to the
+ * imagination, and the pool alone reached 15 GB in a default-size step (live tensors ≤ 5 GB).
+ * A memory accommodation for the 24 GB machine, used for the default configuration only.
+ */
+function trimBetweenPhases(gpu: WebGPUBackend): void {
+  const inner = gpu.phase.bind(gpu);
+  let depth = 0;
+  (gpu as { phase: WebGPUBackend['phase'] }).phase = <R>(name: string, fn: () => R): R => {
+    depth++;
+    try {
+      return inner(name, fn);
+    } finally {
+      if (--depth === 0) gpu.trimPool();
+    }
+  };
+}
+
+/**
+ * Waits (≤ 30 s) until the memory freed by the last step is back with the system: lavapipe frees
+ * destroyed buffers only after the device has seen their work done, and the peer's default step
+ * needs ~4 GB of its own.
+ */
+async function settleMemory(gpu: WebGPUBackend): Promise<void> {
+  await gpu.sync();
+  const available = () => Number(/MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
+  let last = available();
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = available();
+    if (now < last + 64 * 1024 && now > 8 * 1024 * 1024) break;
+    last = now;
+  }
+}
+
+/** What the child running the default case writes (see runDefaultInChild). */
+interface ChildOut {
+  result?: OursResult;
+  partial?: OursResult;
+  peerInfo?: Record<string, unknown>;
+}
+
+/**
+ * The default case in a fresh process: a default-size step takes 16–20 GB of lavapipe memory here
+ * (the tape of the world model over 2500 images, then of 37,500 imagined states, and the buffer pool
+ * between them), next to nothing else of ours; if the system runs short, this parent (idle, polling
+ * /proc/meminfo) kills the child before the kernel's OOM killer picks a bystander, and the rest of
+ * the results survive. The child also runs and interleaves the PyTorch peer's default steps.
+ */
+async function runDefaultInChild(): Promise<{ result: OursResult; peerInfo?: Record<string, unknown> } | { error: string; partial?: OursResult }> {
+  const out = join(tmpdir(), `dreamer-step-default-${process.pid}.json`);
+  const childArgs = [fileURLToPath(import.meta.url), '--default-case-out', out, '--default-samples', String(defaultSamples), '--no-write'];
+  if (skip.has('torch')) childArgs.push('--skip', 'torch');
+  const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
+  let lowMemory = false;
+  const watch = setInterval(() => {
+    const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+    if (m && Number(m[1]) < 400 * 1024 && !lowMemory) {
+      lowMemory = true;
+      child.kill('SIGKILL');
+    }
+  }, 500);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 : null))));
+  clearInterval(watch);
+  const got: ChildOut = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as ChildOut) : {};
+  rmSync(out, { force: true });
+  if (code === 0 && got.result) return { result: got.result, peerInfo: got.peerInfo };
+  const why = lowMemory
+    ? 'stopped: the system ran out of memory (MemAvailable < 400 MiB) during the default-size step'
+    : `the child process failed (exit ${String(code)}${code === 137 || code === 128 ? ', killed — out of memory?' : ''})`;
+  return { error: why, partial: got.partial };
+}
+
 /** What a run records (docs/benchmarks/step.json); `--report` re-renders the section from it. */
 interface RunRecord {
+  /** Why the default case has no (or only partial) results, if so. */
+  defaultError?: string;
   date: string;
   machine: string;
   adapter: string;
@@ -319,6 +403,7 @@ const JSON_PATH = join(DOCS, 'benchmarks/step.json');
 
 /** Runs every case; `save` (if given) gets the record so far before the long default case and during it. */
 async function run(save?: (partial: RunRecord) => void): Promise<RunRecord> {
+  let defaultError: string | undefined;
   const startedAt = new Date();
   const loadStart = load();
   registerWebGPU();
@@ -348,11 +433,19 @@ async function run(save?: (partial: RunRecord) => void): Promise<RunRecord> {
       }
     });
     if (!skip.has('default') && !skip.has('webgpu')) {
+      // The default case runs in a child process of its own (see runDefaultInChild).
+      await T.setBackend('cpu');
+      T.removeBackend('webgpu');
       save?.(record());
-      await withPeer('default', async (peer) => {
-        const partial = (r: OursResult) => save?.(record([r]));
-        ours.push(await runCase('webgpu', 'default', defaultSamples, peer, partial));
-      });
+      const child = await runDefaultInChild();
+      if ('error' in child) {
+        defaultError = child.error;
+        log(`webgpu/default: ${child.error}`);
+        if (child.partial) ours.push(child.partial);
+      } else {
+        ours.push(child.result);
+        if (child.peerInfo) peerInfo.default = child.peerInfo;
+      }
     }
   } finally {
     await T.setBackend('cpu');
@@ -363,6 +456,7 @@ async function run(save?: (partial: RunRecord) => void): Promise<RunRecord> {
   function record(extra: OursResult[] = []): RunRecord {
     const all = [...ours, ...extra];
     return {
+      ...(defaultError ? { defaultError } : {}),
       date: startedAt.toISOString(),
       machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`,
       adapter,
@@ -450,6 +544,7 @@ function render(rec: RunRecord): string {
       return `- PyTorch beside ${label(r)}: ${parts} (ms, medians; torch ${String(info.torch)}, BLAS ${String(info.blas)}, ${String(info.threads)} threads, conv chunk ${String(info.conv_chunk)}, transposed convs '${String(info.deconv)}')`;
     });
   const skipped = 'skipped' in rec.torch ? [`PyTorch peer skipped: ${String(rec.torch.skipped)}.`, ''] : [];
+  if (rec.defaultError) skipped.unshift(`**Default configuration on WebGPU: ${rec.defaultError}.** What it had measured before that is shown.`, '');
   const loadStart = rec.loadavg.start;
   const loadEnd = rec.loadavg.end;
   const when = rec.date.slice(0, 10);
@@ -524,7 +619,48 @@ function render(rec: RunRecord): string {
   ].join('\n');
 }
 
-if (args.report) {
+if (args['default-case-out']) {
+  // The child of runDefaultInChild.
+  const out = args['default-case-out'];
+  registerWebGPU();
+  let peer: Peer | null = null;
+  const got: ChildOut = {};
+  try {
+    if (torch.ok) {
+      log('PyTorch default: starting (build + 1 warm-up step)');
+      peer = await Peer.start('default');
+      got.peerInfo = peer.info;
+    }
+    got.result = await runCase('webgpu', 'default', defaultSamples, peer, (partial) => {
+      got.partial = partial;
+      writeFileSync(out, JSON.stringify(got));
+    });
+    writeFileSync(out, JSON.stringify(got));
+  } finally {
+    peer?.close();
+    await T.setBackend('cpu');
+    T.removeBackend('webgpu');
+  }
+} else if (args['only-default']) {
+  const rec = JSON.parse(readFileSync(JSON_PATH, 'utf8')) as RunRecord;
+  rec.ours = rec.ours.filter((r) => r.config !== 'default');
+  delete rec.defaultError;
+  const child = await runDefaultInChild();
+  if ('error' in child) {
+    rec.defaultError = child.error;
+    if (child.partial) rec.ours.push(child.partial);
+  } else {
+    rec.ours.push(child.result);
+    if (child.peerInfo && !('skipped' in rec.torch)) (rec.torch as Partial<Record<ConfigName, Record<string, unknown>>>).default = child.peerInfo;
+  }
+  rec.ratios = Object.fromEntries(rec.ours.map((r) => [`${r.backend}/${r.config}`, ratioOf(r)]));
+  rec.loadavg.end = load();
+  writeFileSync(JSON_PATH, `${JSON.stringify(rec, null, 2)}\n`);
+  const section = render(rec);
+  console.log(section);
+  const mdPath = join(DOCS, 'benchmarks.md');
+  writeFileSync(mdPath, replaceSection(readFileSync(mdPath, 'utf8'), '## Dreamer training step', section));
+} else if (args.report) {
   const rec = JSON.parse(readFileSync(JSON_PATH, 'utf8')) as RunRecord;
   const section = render(rec);
   console.log(section);
