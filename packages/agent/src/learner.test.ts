@@ -71,6 +71,70 @@ describe('PlaNet mode', () => {
     expect(Math.max(...action.map(Math.abs))).toBeLessThanOrEqual(1);
     agent.dispose();
   }, 120_000);
+
+  it('trains on a control task: cartpole_swingup from proprio, CEM actions in the box', async () => {
+    // debug's action repeat 50 keeps an episode at 20 agent steps (1000 physics steps).
+    const config = resolveConfig({
+      defaults: ['planet', 'debug'],
+      tasks: ['cartpole_swingup'],
+      observation: 'proprio',
+      max_steps: 10,
+      backend: 'cpu',
+      planner_horizon: 3,
+      cem_iterations: 2,
+      cem_amount: 16,
+      cem_topk: 4,
+    });
+    expect(config).toMatchObject({ train_planner: 'cem', test_planner: 'cem', planner_objective: 'reward', action_head: false, value_head: false, imagination_horizon: 0 });
+    const env = await makeTaskEnv(config, 'cartpole_swingup');
+    expect(Object.keys(env.observationSpec)).toEqual(['position', 'velocity']);
+    const agent = await createDreamer(config, env, { episodeDir: join(mkdtempSync(join(tmpdir(), 'planet-cartpole-')), 'episodes'), seed: 0 });
+    const metrics: Record<string, number>[] = [];
+    const episodes: string[] = [];
+    const state = await trainLoop(config, env, await makeTaskEnv(config, 'cartpole_swingup'), agent, agent.store, new Rng(0), fresh(), {
+      onUpdate: (m) => void metrics.push(m),
+      onEpisode: (kind) => void episodes.push(kind),
+    });
+    expect(state.updates).toBe(2);
+    // The train episode (collected at 10 sequences) and the test episode both act by CEM.
+    expect(episodes).toEqual(['prefill', 'train', 'test']);
+    for (const m of metrics) {
+      for (const key of ['objectives/model', 'objectives/position', 'objectives/velocity', 'objectives/reward', 'objectives/divergence']) expect(Number.isFinite(m[key]), key).toBe(true);
+      expect(m['objectives/action']).toBeUndefined();
+      expect(m['objectives/value']).toBeUndefined();
+    }
+    agent.reset();
+    const obs = env.reset(3).observation;
+    const action = await agent.act(obs, new Float32Array(1), 'mode');
+    expect(action).toHaveLength(1);
+    expect(Math.abs(action[0])).toBeLessThanOrEqual(1);
+    agent.dispose();
+  }, 120_000);
+});
+
+describe('value_head: False', () => {
+  it('trains the dreamer preset without a value network on a control task (cartpole_swingup, proprio)', async () => {
+    const config = resolveConfig({ defaults: ['dreamer', 'debug'], tasks: ['cartpole_swingup'], observation: 'proprio', value_head: false, max_steps: 10, imagination_horizon: 3, backend: 'cpu' });
+    expect(config).toMatchObject({ action_head: true, value_head: false, train_planner: 'policy_sample' });
+    const env = await makeTaskEnv(config, 'cartpole_swingup');
+    const agent = await createDreamer(config, env, { episodeDir: join(mkdtempSync(join(tmpdir(), 'novalue-')), 'episodes'), seed: 0 });
+    const valueBefore = flattenParams(agent.params.value).map(([, t]) => t);
+    const actorBefore = new Map(await Promise.all(flattenParams(agent.params.actor).map(async ([n, t]) => [n, Array.from(await t.data())] as const)));
+    const metrics: Record<string, number>[] = [];
+    const state = await trainLoop(config, env, env, agent, agent.store, new Rng(0), fresh(), { onUpdate: (m) => void metrics.push(m) });
+    expect(state.updates).toBe(2);
+    for (const m of metrics) {
+      expect(Number.isFinite(m['objectives/model'])).toBe(true);
+      expect(Number.isFinite(m['objectives/action'])).toBe(true);
+      expect(m['objectives/value']).toBeUndefined();
+    }
+    expect(flattenParams(agent.params.value).map(([, t]) => t)).toEqual(valueBefore);
+    // The actor did learn (from the imagined rewards alone).
+    let moved = false;
+    for (const [n, t] of flattenParams(agent.params.actor)) if (Array.from(await t.data()).some((v, i) => v !== actorBefore.get(n)![i])) moved = true;
+    expect(moved).toBe(true);
+    agent.dispose();
+  }, 120_000);
 });
 
 describe('the actor preset (no value head)', () => {

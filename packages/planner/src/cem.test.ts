@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RandomKey, type Tensor, clip, memory, randomNormal, reshape, tensor, tidy, zeros } from '@dreamer/tensor';
+import { RandomKey, type Tensor, clip, currentPhase, memory, randomNormal, reshape, tensor, tidy, zeros } from '@dreamer/tensor';
 import { cem, evaluatePlans, randomShooting, topKMask } from './cem.ts';
 import { PLANNER_DEFAULTS, resolvePlannerConfig } from './config.ts';
 import type { PlanningModel } from './model.ts';
@@ -69,6 +69,27 @@ describe('cem', () => {
     const before = memory().tensors;
     const plan = cem(repeatTarget, s, RandomKey.fromSeed(6), { candidates: 20, topK: 4, iterations: 3, horizon: 3 });
     expect(memory().tensors).toBe(before + 3);
+    plan.action.dispose();
+    plan.mean.dispose();
+    plan.std.dispose();
+  });
+
+  it('names its work as phases (for the profiler): plan/imagine per step, plan/reward per state, plan/value with reward_value', () => {
+    const seen: string[] = [];
+    const record = (name: string) => seen.push(`${currentPhase().join('/')}:${name}`);
+    const model: PlanningModel<{ last: Tensor; target: Tensor }> = {
+      ...repeatTarget,
+      step: (st, a, key) => (record('step'), repeatTarget.step(st, a, key)),
+      reward: (st) => (record('reward'), repeatTarget.reward(st)),
+      value: (st) => (record('value'), repeatTarget.reward(st)),
+    };
+    const plan = cem(model, start([[0.5, -0.3]]), RandomKey.fromSeed(8), { candidates: 8, topK: 2, iterations: 2, horizon: 3, objective: 'reward_value' });
+    const count = (x: string) => seen.filter((v) => v === x).length;
+    expect(count('plan/imagine:step')).toBe(6);
+    expect(count('plan/reward:reward')).toBe(6);
+    expect(count('plan/value:value')).toBe(6);
+    expect(seen).toHaveLength(18);
+    expect(currentPhase()).toEqual([]);
     plan.action.dispose();
     plan.mean.dispose();
     plan.std.dispose();

@@ -10,6 +10,11 @@
  * of the [B, N] scores and turned into 0/1 weights, so no backend needs a sort or a read back
  * to the host between iterations. The comparison is O(N²) (10⁶ for the seed's 1000 candidates,
  * little next to one rollout); top-1 takes an argmax instead.
+ *
+ * Work is named with the engine's `phase` (free unless a backend profiles): a plan runs under
+ * 'plan', with 'sample' (draw and clip the candidates), 'imagine' (the model's step over the
+ * horizon), 'reward' and 'value' (the per-step scores), 'score' (the objective over the rollout)
+ * and 'refit' (top-k and the new mean and std) inside it.
  */
 import {
   RandomKey,
@@ -29,6 +34,7 @@ import {
   less,
   mul,
   oneHot,
+  phase,
   randomNormal,
   reshape,
   slice,
@@ -66,11 +72,13 @@ function rolloutScores<S extends TensorTree>(model: PlanningModel<S>, start: S, 
     const values: Tensor[] = [];
     let state = start;
     for (let t = 0; t < h; t++) {
-      state = model.step(state, reshape(slice(actions, [0, t, 0], [m, 1, a]), [m, a]), keys[t]);
-      rewards.push(model.reward(state));
-      if (useValue) values.push(model.value!(state));
+      const current = state;
+      state = phase('imagine', () => model.step(current, reshape(slice(actions, [0, t, 0], [m, 1, a]), [m, a]), keys[t]));
+      const next = state;
+      rewards.push(phase('reward', () => model.reward(next)));
+      if (useValue) values.push(phase('value', () => model.value!(next)));
     }
-    return scoreRollout(rewards, useValue ? values : null, config);
+    return phase('score', () => scoreRollout(rewards, useValue ? values : null, config));
   });
 }
 
@@ -124,16 +132,18 @@ export function cem<S extends TensorTree>(model: PlanningModel<S>, start: S, key
   const a = model.actionSize;
   const dtype = model.dtype ?? 'f32';
   const b = batchSize(start);
-  return tidy(() => {
+  return phase('plan', () => tidy(() => {
     const tiled = tileState(start, n);
     let dist = { mean: zeros([b, h, a], dtype), std: full([b, h, a], config.initStd, dtype) };
     for (const iterationKey of key.split(config.iterations)) {
       const next = tidy(() => {
         const [noiseKey, rolloutKey] = iterationKey.split(2);
-        const noise = randomNormal(noiseKey, [b, n, h, a], { dtype });
-        const actions = clip(add(expandDims(dist.mean, 1), mul(expandDims(dist.std, 1), noise)), config.minAction, config.maxAction);
+        const actions = phase('sample', () => {
+          const noise = randomNormal(noiseKey, [b, n, h, a], { dtype });
+          return clip(add(expandDims(dist.mean, 1), mul(expandDims(dist.std, 1), noise)), config.minAction, config.maxAction);
+        });
         const scores = reshape(rolloutScores(model, tiled, reshape(actions, [b * n, h, a]), rolloutKey, config), [b, n]);
-        return refit(actions, topKMask(scores, k), k, config.varianceFloor);
+        return phase('refit', () => refit(actions, topKMask(scores, k), k, config.varianceFloor));
       });
       // Freed now rather than at the end so memory stays flat over iterations.
       dist.mean.dispose();
@@ -141,7 +151,7 @@ export function cem<S extends TensorTree>(model: PlanningModel<S>, start: S, key
       dist = next;
     }
     return { action: reshape(slice(dist.mean, [0, 0, 0], [b, 1, a]), [b, a]), ...dist };
-  });
+  }));
 }
 
 /** The baseline: one iteration, the best of `candidates` sequences drawn from N(0, initStd²), clipped. */

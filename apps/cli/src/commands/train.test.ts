@@ -75,6 +75,30 @@ describe('dreamer train', () => {
     trained = run;
   }, 180_000);
 
+  test('runs the seed Atari command (discrete, pcont, atari presets) on its MinAtar stand-in with a tiny model', async () => {
+    const logdir = mkdtempSync(join(tmpdir(), 'train-atari-'));
+    const c = capture();
+    const tiny = ['action_repeat=1', 'batch_shape=[2,8]', 'model_size=16', 'state_size=4', 'num_units=16', 'cnn_depth=4', 'imagination_horizon=5', 'max_steps=8', 'backend=cpu'];
+    const args = ['train', '--logdir', logdir, '--task', 'atari_breakout', '--params', '{defaults: [dreamer, discrete, pcont, atari, debug]}', ...tiny.flatMap((s) => ['--set', s]), '--quiet'];
+    expect(await main(args)).toBe(0);
+    c.restore();
+    expect(c.out.join('\n')).toMatch(/atari_breakout: runs minatar_breakout/);
+    const run = join(logdir, '00001');
+    for (const f of ['DONE', 'config.yaml', 'checkpoint.safetensors', 'metrics.jsonl']) expect(existsSync(join(run, f)), f).toBe(true);
+    expect(parse(readFileSync(join(run, 'config.yaml'), 'utf8'))).toMatchObject({
+      tasks: ['minatar_breakout'],
+      action_head_dist: 'onehot_score',
+      action_noise_type: 'epsilon_greedy',
+      clip_rewards: 'tanh',
+      gradient_heads: ['image', 'reward', 'pcont'],
+      action_loss_pcont: true,
+      max_length: 27000,
+    });
+    const updates = readMetrics(join(run, 'metrics.jsonl')).filter((m) => typeof m['objectives/model'] === 'number');
+    expect(updates).toHaveLength(4);
+    for (const m of updates) for (const k of ['objectives/model', 'objectives/pcont', 'objectives/action', 'objectives/value']) expect(Number.isFinite(m[k]), k).toBe(true);
+  }, 120_000);
+
   test('eval runs the trained policy, prints the returns and writes videos and eval.json', async () => {
     expect(trained, 'needs the run of the previous test').toBeTruthy();
     const c = capture();
