@@ -1,8 +1,11 @@
 /** Shared pieces of the side-by-side kernel benchmarks (matmul.ts, conv.ts). */
 import { WebGPUBackend, type GpuBuffer } from '../src/backend.ts';
 
-/** The two kernels compared: the portable one ('old') and the subgroup one ('new'). */
-export const kernels = ['blocked', 'subgroup'] as const;
+/**
+ * The f32 matmul kernels compared: the previous portable kernel ('blocked4x4', old), the portable
+ * one ('blocked', new) and the subgroup one.
+ */
+export const kernels = ['blocked4x4', 'blocked', 'subgroup'] as const;
 export type Kernel = (typeof kernels)[number];
 
 /** Deterministic values in [-0.5, 0.5) from a linear congruential generator. */

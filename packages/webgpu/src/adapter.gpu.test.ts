@@ -80,3 +80,39 @@ describe('openAdapter', () => {
     }
   });
 });
+
+describe('Dawn polling', () => {
+  it("'gentle' wraps setImmediate once, passes other callers through; 'spin' restores it; reads work in both", async () => {
+    const { setDawnPolling, getGPU } = await import('./index.ts');
+    getGPU();
+    const marked = (): boolean => Symbol.for('@dreamer/webgpu.gentlePolling') in globalThis.setImmediate;
+    expect(marked()).toBe(true);
+    const ran: number[] = [];
+    await new Promise<void>((resolve) => setImmediate((x: number) => (ran.push(x), resolve()), 7));
+    expect(ran).toEqual([7]);
+    const opened = await openAdapter();
+    const device = await opened.adapter.requestDevice();
+    try {
+      for (const mode of ['spin', 'gentle', 'gentle'] as const) {
+        setDawnPolling(mode);
+        expect(marked()).toBe(mode === 'gentle');
+        const src = device.createBuffer({ size: 16, usage: BufferUsage.COPY_SRC | BufferUsage.COPY_DST });
+        device.queue.writeBuffer(src, 0, new Float32Array([1, 2, 3, 4]));
+        const dst = device.createBuffer({ size: 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+        const enc = device.createCommandEncoder();
+        enc.copyBufferToBuffer(src, 0, dst, 0, 16);
+        device.queue.submit([enc.finish()]);
+        await dst.mapAsync(MapMode.READ);
+        expect(Array.from(new Float32Array(dst.getMappedRange()))).toEqual([1, 2, 3, 4]);
+        dst.unmap();
+      }
+      // Installing twice does not wrap the wrapper.
+      const once = globalThis.setImmediate;
+      setDawnPolling('gentle');
+      expect(globalThis.setImmediate).toBe(once);
+    } finally {
+      setDawnPolling('gentle');
+      device.destroy();
+    }
+  });
+});

@@ -9,9 +9,13 @@
  *
  * Memory: every element is 4 bytes on the GPU — f32, i32, and bool stored as u32 0/1 (converted
  * to/from Uint8Array on upload and read). f64 is not supported. Buffers are rounded up to a size
- * class (four steps per power of two, ≥ 16 bytes); a disposed buffer waits in `#released` until
- * the launches recorded before its disposal were submitted, then goes to the pool of its size
- * class for reuse (the queue runs submissions in order, and `writeBuffer` into a pooled buffer is
+ * class (four steps per power of two, ≥ 16 bytes). A disposed buffer can at once become the
+ * output of a later launch of the same batch (launches run in recording order, so its last
+ * readers are done before it is overwritten) — this keeps the buffers a repeated step gets the
+ * same from one step to the next, whatever the batch boundaries, so cached bind groups hit. It is
+ * not handed to `upload`, whose `writeBuffer` runs before the batch is submitted: there it waits
+ * until the launches recorded before its disposal were submitted, then goes to the pool of its
+ * size class (the queue runs submissions in order, and `writeBuffer` into a pooled buffer is
  * ordered after those submissions).
  *
  * Errors: pipeline creation runs inside validation error scopes, every submit inside validation
@@ -36,21 +40,36 @@ import type {
 } from '@dreamer/tensor';
 import { registerBackend } from '@dreamer/tensor';
 import { BufferUsage, MapMode, openAdapter } from './adapter.ts';
-import { binaryWGSL, castWGSL, whereWGSL, type BroadcastMode } from './kernels/binary.ts';
+import type { BroadcastMode } from './kernels/binary.ts';
 import { WG } from './kernels/common.ts';
-import { conv2dBackwardFilterWGSL, conv2dBackwardInputWGSL, conv2dWGSL } from './kernels/conv.ts';
 import { backwardFilterPlan, backwardInputPlan, forwardLaunches, type ConvGemmKernel } from './convPlans.ts';
-import { sumSlicesWGSL } from './kernels/splitK.ts';
 import { gridChunks } from './grid.ts';
-import { copyWGSL } from './kernels/copy.ts';
-import { fillWGSL } from './kernels/fill.ts';
-import { gatherWGSL, scatterAddWGSL } from './kernels/gather.ts';
-import { matmulBlockedWGSL } from './kernels/matmul.ts';
-import { SUBGROUP_TILE_M, SUBGROUP_TILE_N, matmulSubgroupWGSL, packWGSL, type SubgroupAMode, type SubgroupBMode } from './kernels/matmulSubgroup.ts';
-import { randomWGSL } from './kernels/random.ts';
-import { argReduceWGSL, reduceWGSL } from './kernels/reduce.ts';
-import { scanWGSL } from './kernels/scan.ts';
-import { unaryWGSL } from './kernels/unary.ts';
+import { type PortableAMode, type PortableBMode, portableTileN } from './kernels/matmul.ts';
+import { SUBGROUP_TILE_M, SUBGROUP_TILE_N, type SubgroupAMode, type SubgroupBMode } from './kernels/matmulSubgroup.ts';
+import {
+  argReduceWGSL,
+  binaryWGSL,
+  castWGSL,
+  concatWGSL,
+  conv2dBackwardFilterWGSL,
+  conv2dBackwardInputWGSL,
+  conv2dWGSL,
+  copyWGSL,
+  fillWGSL,
+  gatherWGSL,
+  matmulBlocked4x4WGSL,
+  matmulPortableWGSL,
+  matmulSubgroupWGSL,
+  packKMajorWGSL,
+  packWGSL,
+  randomWGSL,
+  reduceWGSL,
+  scanWGSL,
+  scatterAddWGSL,
+  sumSlicesWGSL,
+  unaryWGSL,
+  whereWGSL,
+} from './wgsl.ts';
 import * as fused from './fused.ts';
 import { type LaunchCost, type ProfileTiming, Profiler, convCost, elementwiseCost, matmulCost } from './profiler.ts';
 import type { Profile } from './profileTable.ts';
@@ -74,11 +93,27 @@ export class GpuBuffer {
 
 /** Launches recorded before a flush is forced. */
 const MAX_BATCH = 64;
+/** Distinct parameter blocks kept as GPU buffers (oldest evicted first). */
+const PARAM_CACHE = 2048;
+/** Bind groups kept for reuse (oldest evicted first). */
+const BIND_GROUP_CACHE = 4096;
 /** Reductions at least this long use a workgroup per output element. */
 const TREE_REDUCE_MIN = 256;
 const MAX_GROUPS = 65535;
-/** The subgroup matmul packs an unaligned or transposed A when at least this many column tiles re-read it. */
+/**
+ * The subgroup matmul packs an unaligned or transposed A when at least this many column tiles
+ * re-read it and the product has at least PACK_A_MIN_MACS multiply-adds: below, the pack launch
+ * costs more than the scalar loads it saves (the GRU cell's 50×430×400 products ran ~9 % faster
+ * per step unpacked).
+ */
 export const PACK_A_MIN_TILES = 8;
+export const PACK_A_MIN_MACS = 1 << 24;
+/**
+ * The portable matmul packs an operand its fast (k-major vec4) mode cannot read in place when the
+ * product has at least this many multiply-adds (M·N·K): below, the pack launch costs more than the
+ * scalar loads it saves.
+ */
+export const PORTABLE_PACK_MIN_MACS = 1 << 22;
 const STORAGE_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 
 /** Rounds a byte count up to a size class: 16 bytes at least, then 4 steps per power of two. */
@@ -92,6 +127,8 @@ export function sizeClass(bytes: number): number {
 interface Pipeline {
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
+  /** Distinguishes pipelines in bind-group cache keys. */
+  id: number;
   /** Set (asynchronously) when creation failed; later launches of it throw at once. */
   error: Error | null;
 }
@@ -113,6 +150,29 @@ function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   const lead = outShape.length - inShape.length;
   return outShape.map((_, i) => (i < lead || inShape[i - lead] === 1 ? 0 : own[i - lead]));
 }
+/**
+ * Collapses a strided iteration space: drops size-1 dimensions and merges dimension i into i+1
+ * wherever every stride list is contiguous across them (stride[i] = stride[i+1]·shape[i+1]), so
+ * the index arithmetic (compiled per rank) does as few divisions as possible. Returns the new
+ * shape and stride lists (same enumeration order).
+ */
+export function mergeDims(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
+  const keep = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (const i of keep) {
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, j) => outStrides[j][last] === s[i] * shape[i])) {
+      outShape[last] *= shape[i];
+      strides.forEach((s, j) => (outStrides[j][last] = s[i]));
+    } else {
+      outShape.push(shape[i]);
+      strides.forEach((s, j) => outStrides[j].push(s[i]));
+    }
+  }
+  return [outShape, outStrides];
+}
+
 function splitAt(shape: Shape, axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
 }
@@ -122,8 +182,12 @@ function f32Bits(v: number): number {
 
 type Op = Operand<GpuBuffer>;
 
-/** Which f32 matmul kernel runs: 'auto' picks 'subgroup' where the device supports it. */
-export type MatmulKernel = 'auto' | 'blocked' | 'subgroup';
+/**
+ * Which f32 matmul kernel runs: 'auto' picks 'subgroup' where the device supports it, else
+ * 'blocked' (the portable kernel); 'blocked4x4' is the previous portable kernel, kept as the
+ * baseline of bench/matmul.ts (convolutions treat it as 'blocked').
+ */
+export type MatmulKernel = 'auto' | 'blocked' | 'subgroup' | 'blocked4x4';
 /**
  * Which conv kernels run: 'auto' follows `matmulKernel`; 'direct' forces the thread-per-output
  * kernels of kernels/conv.ts (kept as the baseline of bench/conv.ts).
@@ -147,7 +211,8 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
    * pooling off.
    */
   poolLimit = Number.POSITIVE_INFINITY;
-  #released: GPUBuffer[] = [];
+  /** Buffers disposed in the open batch, by size class: reusable as launch outputs at once, pooled at the submit. */
+  readonly #recycled = new Map<number, GPUBuffer[]>();
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
   #batch: string[] = [];
@@ -175,7 +240,8 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   readonly subgroupMatmul: boolean;
   /**
    * The f32 matmul kernel: 'auto' (default) uses 'subgroup' when `subgroupMatmul`, else 'blocked'.
-   * Forcing 'subgroup' without support throws at the matmul. i32 always uses 'blocked'. With
+   * Forcing 'subgroup' without support throws at the matmul. i32 always uses 'blocked' (or
+   * 'blocked4x4' when that is forced). With
    * convKernel 'auto' the same setting picks the conv kernels.
    */
   matmulKernel: MatmulKernel = 'auto';
@@ -189,6 +255,20 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   readonly timestampQuery: boolean;
   /** The open profile (null: profiling off, and launches pay one null check). */
   #profiler: Profiler | null = null;
+  /**
+   * Launch-cost caches. On lavapipe under Dawn a createBindGroup costs ~50 µs and a params
+   * writeBuffer ~10 µs of JS-thread time, more than a small kernel runs; a training step repeats
+   * the same launches on the same pooled buffers, so both are cached: parameter blocks as small
+   * immutable GPU buffers keyed by their words, bind groups keyed by pipeline and buffers (ids of
+   * the underlying GPUBuffers, which the pool hands out again). A destroyed buffer drops the bind
+   * groups that use it; evicted parameter buffers are destroyed after the next submit.
+   */
+  readonly #paramBuffers = new Map<string, GPUBuffer>();
+  readonly #bindGroups = new Map<string, { group: GPUBindGroup; ids: number[] }>();
+  readonly #bindGroupsOf = new Map<number, Set<string>>();
+  readonly #bufferIds = new WeakMap<GPUBuffer, number>();
+  #nextBufferId = 1;
+  #retired: GPUBuffer[] = [];
 
   private constructor(device: GPUDevice, subgroupMatmul = false) {
     this.device = device;
@@ -244,22 +324,28 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
 
   // ---- memory -------------------------------------------------------------------------
 
-  #alloc(size: number): GpuBuffer {
+  /** A buffer for `size` elements; `forUpload`: one no launch of the open batch may still read. */
+  #alloc(size: number, forUpload = false): GpuBuffer {
     const bytes = size * 4;
     if (bytes > this.#maxBinding) {
       throw new RangeError(`webgpu: a buffer of ${size} elements (${bytes} bytes) exceeds maxStorageBufferBindingSize (${this.#maxBinding} bytes)`);
     }
     const cls = Math.min(sizeClass(bytes), this.#maxBinding);
-    const pooled = this.#pool.get(cls)?.pop();
-    if (pooled) this.#pooledBytes -= pooled.size;
-    const buffer = pooled ?? this.device.createBuffer({ size: cls, usage: STORAGE_USAGE });
+    let buffer = forUpload ? undefined : this.#recycled.get(cls)?.pop();
+    if (!buffer) {
+      buffer = this.#pool.get(cls)?.pop();
+      if (buffer) this.#pooledBytes -= buffer.size;
+    }
+    buffer ??= this.device.createBuffer({ size: cls, usage: STORAGE_USAGE });
     this.#bytes += cls;
     this.#liveBuffers++;
     return new GpuBuffer(buffer, cls, size);
   }
 
   #release(buffer: GPUBuffer): void {
-    this.#released.push(buffer);
+    const list = this.#recycled.get(buffer.size);
+    if (list) list.push(buffer);
+    else this.#recycled.set(buffer.size, [buffer]);
   }
 
   upload(values: TypedArray, dtype: DType): GpuBuffer {
@@ -269,7 +355,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     else if (dtype === 'f32') data = values instanceof Float32Array ? values : Float32Array.from(values);
     else if (dtype === 'i32') data = values instanceof Int32Array ? values : Int32Array.from(values);
     else throw new TypeError('webgpu: f64 is not supported (dtypes: f32, i32, bool)');
-    const out = this.#alloc(values.length);
+    const out = this.#alloc(values.length, true);
     if (data.length > 0) this.device.queue.writeBuffer(out.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
     return out;
   }
@@ -339,7 +425,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
 
   /** Destroys every pooled free buffer (buffers still waiting for a submit stay until the next one). */
   trimPool(): void {
-    for (const list of this.#pool.values()) for (const b of list) b.destroy();
+    for (const list of this.#pool.values()) for (const b of list) this.#destroyBuffer(b);
     this.#pool.clear();
     this.#pooledBytes = 0;
   }
@@ -372,7 +458,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const module = this.device.createShaderModule({ label: name, code });
     const pipeline = this.device.createComputePipeline({ label: name, layout: 'auto', compute: { module, entryPoint: 'main' } });
     const layout = pipeline.getBindGroupLayout(0);
-    const made: Pipeline = { pipeline, layout, error: null };
+    const made: Pipeline = { pipeline, layout, id: this.#pipelines.size + 1, error: null };
     const failed = (e: GPUError | null): Error | null => {
       if (!e) return null;
       made.error ??= new Error(`webgpu: kernel ${name} failed to compile: ${e.message}`);
@@ -397,19 +483,14 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
    * 1.., and workgroup counts. `name` labels errors.
    */
   #launch(name: string, code: string, params: readonly number[], buffers: readonly GpuBuffer[], groups: [number, number, number], outputs = 1, cost?: LaunchCost): void {
-    const { pipeline, layout } = this.#pipeline(name, code);
+    const { pipeline, layout, id } = this.#pipeline(name, code);
     this.#check();
     for (const b of buffers) {
       const lost = this.#lostError(b);
       if (lost) throw new Error(`webgpu: an input of ${name} was lost: ${lost.message}`);
     }
     for (const b of buffers.slice(buffers.length - outputs)) b.writtenIn = this.#serial;
-    const words = Uint32Array.from(params, (v) => v >>> 0);
-    const pbuf = this.#alloc(Math.max(4, words.length));
-    this.device.queue.writeBuffer(pbuf.buffer, 0, words);
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: pbuf.buffer } }];
-    buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.buffer } }));
-    const bindGroup = this.device.createBindGroup({ label: name, layout, entries });
+    const bindGroup = this.#bindGroup(name, id, layout, this.#paramsBuffer(params), buffers);
     if (!this.#encoder) this.#encoder = this.device.createCommandEncoder();
     const prof = this.#profiler;
     if (!this.#pass) this.#pass = this.#encoder.beginComputePass(prof?.dispatch(name, cost));
@@ -417,12 +498,81 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     this.#pass.setBindGroup(0, bindGroup);
     this.#pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     this.#batch.push(name);
-    this.dispose(pbuf);
     if (prof) {
       if (prof.submitEach) this.#flush('profile');
       else this.#endPass();
     }
     if (this.#batch.length >= MAX_BATCH) this.#flush('batch');
+  }
+
+  #bufferId(b: GPUBuffer): number {
+    let id = this.#bufferIds.get(b);
+    if (id === undefined) {
+      id = this.#nextBufferId++;
+      this.#bufferIds.set(b, id);
+    }
+    return id;
+  }
+
+  /** The immutable GPU buffer holding these parameter words (created and written on first use). */
+  #paramsBuffer(params: readonly number[]): GPUBuffer {
+    const words = Uint32Array.from(params, (v) => v >>> 0);
+    const key = words.join(',');
+    let buffer = this.#paramBuffers.get(key);
+    if (buffer) return buffer;
+    buffer = this.device.createBuffer({ size: Math.max(16, Math.ceil(words.length / 4) * 16), usage: BufferUsage.STORAGE | BufferUsage.COPY_DST });
+    if (words.length > 0) this.device.queue.writeBuffer(buffer, 0, words);
+    if (this.#paramBuffers.size >= PARAM_CACHE) {
+      const [oldKey, old] = this.#paramBuffers.entries().next().value!;
+      this.#paramBuffers.delete(oldKey);
+      this.#dropBindGroupsOf(old);
+      // Launches recorded in the open batch may still use it.
+      this.#retired.push(old);
+    }
+    this.#paramBuffers.set(key, buffer);
+    return buffer;
+  }
+
+  /** A bind group of params + buffers for a pipeline, reused when the same buffers come back. */
+  #bindGroup(name: string, pipelineId: number, layout: GPUBindGroupLayout, params: GPUBuffer, buffers: readonly GpuBuffer[]): GPUBindGroup {
+    const ids = [this.#bufferId(params), ...buffers.map((b) => this.#bufferId(b.buffer))];
+    const key = `${pipelineId}:${ids.join(',')}`;
+    const hit = this.#bindGroups.get(key);
+    if (hit) return hit.group;
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: params } }];
+    buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.buffer } }));
+    const group = this.device.createBindGroup({ label: name, layout, entries });
+    if (this.#bindGroups.size >= BIND_GROUP_CACHE) this.#dropBindGroup(this.#bindGroups.keys().next().value!);
+    this.#bindGroups.set(key, { group, ids });
+    for (const id of ids) {
+      let keys = this.#bindGroupsOf.get(id);
+      if (!keys) this.#bindGroupsOf.set(id, (keys = new Set()));
+      keys.add(key);
+    }
+    return group;
+  }
+
+  #dropBindGroup(key: string): void {
+    const entry = this.#bindGroups.get(key);
+    if (!entry) return;
+    this.#bindGroups.delete(key);
+    for (const id of entry.ids) {
+      const keys = this.#bindGroupsOf.get(id);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#bindGroupsOf.delete(id);
+    }
+  }
+
+  #dropBindGroupsOf(buffer: GPUBuffer): void {
+    const id = this.#bufferIds.get(buffer);
+    const keys = id === undefined ? undefined : this.#bindGroupsOf.get(id);
+    if (keys) for (const key of [...keys]) this.#dropBindGroup(key);
+  }
+
+  /** Destroys a buffer of this backend, dropping the cached bind groups that use it. */
+  #destroyBuffer(buffer: GPUBuffer): void {
+    this.#dropBindGroupsOf(buffer);
+    buffer.destroy();
   }
 
   /** An element-wise launch over n threads (skipped when n is 0). */
@@ -460,17 +610,21 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     this.#encoder = null;
     this.#batch = [];
     this.#serial++;
-    for (const b of this.#released) {
-      if (this.#pooledBytes + b.size > this.poolLimit) {
-        b.destroy(); // Dawn frees it once the submitted work that uses it is done
-        continue;
+    for (const released of this.#recycled.values()) {
+      for (const b of released) {
+        if (this.#pooledBytes + b.size > this.poolLimit) {
+          this.#destroyBuffer(b); // Dawn frees it once the submitted work that uses it is done
+          continue;
+        }
+        this.#pooledBytes += b.size;
+        const list = this.#pool.get(b.size);
+        if (list) list.push(b);
+        else this.#pool.set(b.size, [b]);
       }
-      this.#pooledBytes += b.size;
-      const list = this.#pool.get(b.size);
-      if (list) list.push(b);
-      else this.#pool.set(b.size, [b]);
     }
-    this.#released = [];
+    this.#recycled.clear();
+    for (const b of this.#retired) this.#destroyBuffer(b);
+    this.#retired = [];
   }
 
   #lostError(b: GpuBuffer): Error | null {
@@ -589,17 +743,19 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     else if (bSame && sizeOf(a.shape) === 1) mode = 'scalarA';
     else {
       mode = 'general';
-      params = [n, outShape.length, ...outShape, ...broadcastStrides(a.shape, outShape), ...broadcastStrides(b.shape, outShape)];
+      const [shape, [sa, sb]] = mergeDims(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
+      params = [n, shape.length, ...shape, ...sa, ...sb];
     }
-    this.#launch1d(`binary.${op}`, binaryWGSL(op, a.dtype, outDType, mode), params, [a.buffer, b.buffer, out], n, 1, elementwiseCost(n, 3));
+    this.#launch1d(`binary.${op}`, binaryWGSL(op, a.dtype, outDType, mode, params[1] ?? 0), params, [a.buffer, b.buffer, out], n, 1, elementwiseCost(n, 3));
     return out;
   }
 
   where(cond: Op, a: Op, b: Op, outShape: Shape): GpuBuffer {
     const n = sizeOf(outShape);
     const out = this.#alloc(n);
-    const params = [n, outShape.length, ...outShape, ...[cond, a, b].flatMap((x) => broadcastStrides(x.shape, outShape))];
-    this.#launch1d('where', whereWGSL(a.dtype), params, [cond.buffer, a.buffer, b.buffer, out], n, 1, elementwiseCost(n, 4));
+    const [shape, strides] = mergeDims(outShape, [cond, a, b].map((x) => broadcastStrides(x.shape, outShape)));
+    const params = [n, shape.length, ...shape, ...strides.flat()];
+    this.#launch1d('where', whereWGSL(a.dtype, shape.length), params, [cond.buffer, a.buffer, b.buffer, out], n, 1, elementwiseCost(n, 4));
     return out;
   }
 
@@ -625,23 +781,23 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
 
   reduce(op: ReduceOp, x: Op, axes: readonly number[]): GpuBuffer {
     const strides = stridesOf(x.shape);
-    const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    const nOut = sizeOf(kept.map((i) => x.shape[i]));
-    const r = sizeOf(axes.map((i) => x.shape[i]));
+    const isReduced = x.shape.map((_, i) => axes.includes(i));
+    const nOut = sizeOf(x.shape.filter((_, i) => !isReduced[i]));
+    const r = sizeOf(x.shape.filter((_, i) => isReduced[i]));
     const out = this.#alloc(nOut);
-    const params = [
-      nOut,
-      kept.length,
-      r,
-      axes.length,
-      ...kept.map((i) => x.shape[i]),
-      ...kept.map((i) => strides[i]),
-      ...axes.map((i) => x.shape[i]),
-      ...axes.map((i) => strides[i]),
-    ];
     if (nOut === 0) return out;
+    // Kept and reduced axes, each group with size-1 axes dropped and contiguous neighbours merged
+    // (their order is kept; the reduced axes are summed in increasing axis order).
+    const group = (reduced: boolean): [number[], number[]] => {
+      const idx = x.shape.map((_, i) => i).filter((i) => isReduced[i] === reduced);
+      const [shape, [str]] = mergeDims(idx.map((i) => x.shape[i]), [idx.map((i) => strides[i])]);
+      return [shape, str];
+    };
+    const [keptShape, keptStrides] = group(false);
+    const [redShape, redStrides] = group(true);
+    const params = [nOut, keptShape.length, r, redShape.length, ...keptShape, ...keptStrides, ...redShape, ...redStrides];
     const tree = r >= TREE_REDUCE_MIN;
-    const code = reduceWGSL(op, x.dtype, tree);
+    const code = reduceWGSL(op, x.dtype, tree, keptShape.length, redShape.length);
     if (tree) this.#launch(`reduce.${op}`, code, params, [x.buffer, out], WebGPUBackend.grid(nOut));
     else this.#launch1d(`reduce.${op}`, code, params, [x.buffer, out], nOut);
     return out;
@@ -671,19 +827,85 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
       this.#matmulSubgroup(a, b, transA, transB, out, [ba, bb, batch, m, k, n]);
       return out;
     }
-    const code = matmulBlockedWGSL(transA, transB, a.dtype);
-    for (const { x0, y0, z0, groups } of gridChunks(Math.ceil(n / 32), Math.ceil(m / 32), batch)) {
-      const params = [m, n, k, ba === 1 ? 0 : m * k, bb === 1 ? 0 : k * n, z0, y0 * 32, x0 * 32];
-      this.#launch('matmul', code, params, [a.buffer, b.buffer, out], groups, 1, matmulCost(groups[2], Math.min(m - y0 * 32, groups[1] * 32), Math.min(n - x0 * 32, groups[0] * 32), k));
+    if (kernel === 'blocked4x4') {
+      const code = matmulBlocked4x4WGSL(transA, transB, a.dtype);
+      for (const { x0, y0, z0, groups } of gridChunks(Math.ceil(n / 32), Math.ceil(m / 32), batch)) {
+        const params = [m, n, k, ba === 1 ? 0 : m * k, bb === 1 ? 0 : k * n, z0, y0 * 32, x0 * 32];
+        this.#launch('matmul.blocked4x4', code, params, [a.buffer, b.buffer, out], groups, 1, matmulCost(groups[2], Math.min(m - y0 * 32, groups[1] * 32), Math.min(n - x0 * 32, groups[0] * 32), k));
+      }
+      return out;
     }
+    this.#matmulPortable(a, b, transA, transB, out, [ba, bb, batch, m, k, n]);
     return out;
+  }
+
+  /**
+   * The portable kernel (kernels/matmul.ts): A is read in place as k-major vec4 when it is
+   * transposed ([K, M]) with M % 4 = 0, B when it is row-major ([K, N]) with N % 4 = 0; otherwise
+   * the operand is packed into that layout when the product has ≥ PORTABLE_PACK_MIN_MACS
+   * multiply-adds, and read with scalar loads through its strides when smaller.
+   */
+  #matmulPortable(a: Op, b: Op, transA: boolean, transB: boolean, out: GpuBuffer, dims: readonly number[]): void {
+    const [ba, bb, batch, m, k, n] = dims;
+    const m4 = Math.ceil(m / 4);
+    const n4 = Math.ceil(n / 4);
+    const big = m * n * k >= PORTABLE_PACK_MIN_MACS;
+    const pack = (x: GpuBuffer, nb: number, cols: number, sK: number, sC: number, stride: number): GpuBuffer => {
+      const cp = Math.ceil(cols / 4) * 4;
+      const total = nb * k * cp;
+      const dst = this.#alloc(total);
+      this.#launch1d('matmul.packKMajor', packKMajorWGSL(), [total, k, cols, cp, stride, sK, sC], [x, dst], total);
+      return dst;
+    };
+    // A: [batch stride, s1, s2] in the binding's units (vec4: s1 = vec4s per k; rows: row and k strides in floats).
+    let aMode: PortableAMode = 'vec4';
+    let aBuf = a.buffer;
+    let aStr = [(k * m) / 4, m / 4, 0];
+    let packedA = false;
+    if (!(transA && m % 4 === 0)) {
+      if (big) {
+        aBuf = pack(a.buffer, ba, m, transA ? m : 1, transA ? 1 : k, m * k);
+        aStr = [k * m4, m4, 0];
+        packedA = true;
+      } else {
+        aMode = 'rows';
+        aStr = transA ? [m * k, 1, m] : [m * k, k, 1];
+      }
+    }
+    let bMode: PortableBMode = 'vec4';
+    let bBuf = b.buffer;
+    let bStr = [(k * n) / 4, n / 4, 0];
+    let packedB = false;
+    if (transB || n % 4 !== 0) {
+      if (big) {
+        bBuf = pack(b.buffer, bb, n, transB ? 1 : n, transB ? k : 1, k * n);
+        bStr = [k * n4, n4, 0];
+        packedB = true;
+      } else {
+        bMode = 'scalar';
+        bStr = transB ? [k * n, 1, k] : [k * n, n, 1];
+      }
+    }
+    const cols4 = n <= 32 ? 1 : n <= 64 ? 2 : 4;
+    const tileN = portableTileN(cols4);
+    // 16-row tiles (fastest, slow to compile) for the big products, 8 for the small, launch-bound ones.
+    const tileM = big ? 16 : 8;
+    const code = matmulPortableWGSL(aMode, bMode, cols4, tileM, a.dtype);
+    const name = `matmul.portable.${aMode}.${bMode}`;
+    for (const { x0, y0, z0, groups } of gridChunks(Math.ceil(n / tileN), Math.ceil(m / tileM), batch)) {
+      const params = [m, n, k, ba === 1 ? 0 : aStr[0], bb === 1 ? 0 : bStr[0], z0, y0, x0, aStr[1], aStr[2], bStr[1], bStr[2], m4, n4];
+      const cost = matmulCost(groups[2], Math.min(m - y0 * tileM, groups[1] * tileM), Math.min(n - x0 * tileN, groups[0] * tileN), k);
+      this.#launch(name, code, params, [aBuf, bBuf, out], groups, 1, cost);
+    }
+    if (packedA) this.dispose(aBuf);
+    if (packedB) this.dispose(bBuf);
   }
 
   /**
    * The subgroup-broadcast kernel (see kernels/matmulSubgroup.ts for the operand modes). Most
    * layouts are read in place; B is packed (one launch) when it is neither row-major with N % 4 = 0
    * nor transposed with K % 4 = 0, and A when it is not vec4-aligned and re-read by at least
-   * PACK_A_MIN_TILES column tiles (there a pack pass costs less than scalar loads).
+   * PACK_A_MIN_TILES column tiles in a product of ≥ PACK_A_MIN_MACS (there a pack pass costs less than scalar loads).
    */
   #matmulSubgroup(a: Op, b: Op, transA: boolean, transB: boolean, out: GpuBuffer, dims: readonly number[]): void {
     const [ba, bb, batch, m, k, n] = dims;
@@ -700,7 +922,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     let aStr = [k, 1, m * k];
     let packedA = false;
     if (transA || k % 4 !== 0) {
-      if (Math.ceil(n / SUBGROUP_TILE_N) >= PACK_A_MIN_TILES) {
+      if (Math.ceil(n / SUBGROUP_TILE_N) >= PACK_A_MIN_TILES && m * n * k >= PACK_A_MIN_MACS) {
         const kp = Math.ceil(k / 4) * 4;
         aBuf = pack(a.buffer, ba, m, k, kp, transA ? 1 : k, transA ? m : 1, m * k);
         aStr = [kp, 1, m * kp];
@@ -803,6 +1025,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   #convKernelInUse(): ConvGemmKernel | 'direct' {
     const k = this.convKernel === 'auto' ? this.matmulKernel : this.convKernel;
     if (k === 'direct' || k === 'blocked') return k;
+    if (k === 'blocked4x4') return 'blocked';
     return this.subgroupMatmul ? 'subgroup' : 'blocked';
   }
 
@@ -857,7 +1080,8 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
   /** dst[dOff + Σ idx·dStr] = src[sOff + Σ idx·sStr] over `shape`. */
   #stridedCopy(name: string, src: GpuBuffer, sOff: number, sStr: readonly number[], dst: GpuBuffer, dOff: number, dStr: readonly number[], shape: Shape): void {
     const n = sizeOf(shape);
-    this.#launch1d(name, copyWGSL(), [n, shape.length, sOff, dOff, ...shape, ...sStr, ...dStr], [src, dst], n);
+    const [merged, [ms, md]] = mergeDims(shape, [sStr, dStr]);
+    this.#launch1d(name, copyWGSL(merged.length), [n, merged.length, sOff, dOff, ...merged, ...ms, ...md], [src, dst], n);
   }
 
   transpose(x: Op, perm: readonly number[]): GpuBuffer {
@@ -895,11 +1119,25 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const shape = [...xs[0].shape];
     shape[axis] = xs.reduce((s, x) => s + x.shape[axis], 0);
     const out = this.#alloc(sizeOf(shape));
-    const outStrides = stridesOf(shape);
+    const [outer, total, inner] = splitAt(shape, axis);
+    const parts = xs.filter((x) => x.shape[axis] > 0);
+    if (outer * total * inner === 0) return out;
+    if (parts.length === 1) {
+      this.#stridedCopy('concat', parts[0].buffer, 0, [1], out, 0, [1], [sizeOf(shape)]);
+      return out;
+    }
+    // One launch per chunk of inputs (params, the inputs and out must fit the storage-buffer limit).
+    const room = Math.max(1, this.device.limits.maxStorageBuffersPerShaderStage - 2);
     let at = 0;
-    for (const x of xs) {
-      this.#stridedCopy('concat', x.buffer, 0, stridesOf(x.shape), out, at * outStrides[axis], outStrides, x.shape);
-      at += x.shape[axis];
+    for (let s = 0; s < parts.length; s += room) {
+      const chunk = parts.slice(s, s + room);
+      const lens = chunk.map((x) => x.shape[axis]);
+      const starts = lens.map((_, j) => lens.slice(0, j).reduce((a, b) => a + b, 0));
+      const tc = starts[starts.length - 1] + lens[lens.length - 1];
+      const n = outer * tc * inner;
+      const params = [n, tc * inner, inner, total, at, ...starts.slice(1), ...lens];
+      this.#launch1d('concat', concatWGSL(chunk.length), params, [...chunk.map((x) => x.buffer), out], n, 1, elementwiseCost(n, 2, 0));
+      at += tc;
     }
     return out;
   }

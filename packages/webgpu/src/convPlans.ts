@@ -5,16 +5,20 @@
  * reduction is split over grid z when its output has few tiles.
  */
 import type { Conv2dGeometry, Shape } from '@dreamer/tensor';
-import { conv2dBackwardFilterBlockedWGSL } from './kernels/convBackwardFilterBlocked.ts';
-import { conv2dBackwardFilterSubgroupWGSL } from './kernels/convBackwardFilterSubgroup.ts';
-import { conv2dBackwardInputBlockedWGSL } from './kernels/convBackwardInputBlocked.ts';
-import { conv2dBackwardInputSubgroupWGSL } from './kernels/convBackwardInputSubgroup.ts';
-import { conv2dForwardSubgroupWGSL } from './kernels/convForwardSubgroup.ts';
-import { conv2dForwardBlockedWGSL } from './kernels/convForwardBlocked.ts';
-import { NARROW_MAX_C, NARROW_ROWS_PER_LANE, conv2dBackwardInputNarrowWGSL, narrowColumnGroup, narrowFilterWGSL, narrowLanes } from './kernels/convBackwardInputNarrow.ts';
+import { NARROW_MAX_C, NARROW_ROWS_PER_LANE, narrowColumnGroup, narrowLanes } from './kernels/convBackwardInputNarrow.ts';
 import { BLOCKED_TILE, convGeoParams, maxPhaseRows } from './kernels/convGeometry.ts';
 import { TILE_M, TILE_N } from './kernels/subgroupTile.ts';
 import { MAX_GROUPS, gridChunks } from './grid.ts';
+import {
+  conv2dBackwardFilterBlockedWGSL,
+  conv2dBackwardFilterSubgroupWGSL,
+  conv2dBackwardInputBlockedWGSL,
+  conv2dBackwardInputNarrowWGSL,
+  conv2dBackwardInputSubgroupWGSL,
+  conv2dForwardBlockedWGSL,
+  conv2dForwardSubgroupWGSL,
+  narrowFilterWGSL,
+} from './wgsl.ts';
 
 export type ConvGemmKernel = 'blocked' | 'subgroup';
 

@@ -5,16 +5,21 @@
  */
 import type { AdamHyper, DistributionOp, Operand, Shape } from '@dreamer/tensor';
 import type { GpuBuffer } from './backend.ts';
-import { SUM_SQUARES_TILING, type SumSquaresTiling, adamWGSL, sumSquaresFinalWGSL, sumSquaresPartialWGSL } from './kernels/adam.ts';
-import { type OperandRead, distributionBackwardWGSL, distributionWGSL } from './kernels/distributions.ts';
+import { SUM_SQUARES_TILING, type SumSquaresTiling } from './kernels/adam.ts';
+import type { OperandRead } from './kernels/distributions.ts';
 import {
+  adamWGSL,
+  distributionBackwardWGSL,
+  distributionWGSL,
   gruBlockOutputBackwardWGSL,
   gruBlockOutputWGSL,
   gruBlockResetBackwardWGSL,
   gruBlockResetWGSL,
   gruResetAfterBackwardWGSL,
   gruResetAfterWGSL,
-} from './kernels/gru.ts';
+  sumSquaresFinalWGSL,
+  sumSquaresPartialWGSL,
+} from './wgsl.ts';
 
 type Op = Operand<GpuBuffer>;
 

@@ -2,6 +2,7 @@ export {
   openAdapter,
   formatAdapter,
   getGPU,
+  setDawnPolling,
   NO_ADAPTER_HELP,
   NoAdapterError,
   BufferUsage,
@@ -9,7 +10,7 @@ export {
   ShaderStage,
   TextureUsage,
 } from './adapter.ts';
-export type { AdapterInfo, OpenedAdapter } from './adapter.ts';
+export type { AdapterInfo, DawnPolling, OpenedAdapter } from './adapter.ts';
 export { WebGPUBackend, GpuBuffer, registerWebGPU, sizeClass } from './backend.ts';
 export type { ConvKernel, MatmulKernel } from './backend.ts';
 export { formatProfile } from './profileTable.ts';

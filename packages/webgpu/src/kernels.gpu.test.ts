@@ -5,7 +5,7 @@
 // (different summation order); i32 and bool compare exactly; uniform random compares bit-exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend, type BinaryOp, type DType, type Operand, type Shape, type TypedArray, type UnaryOp } from '@dreamer/tensor';
-import { GpuBuffer, WebGPUBackend, sizeClass } from './backend.ts';
+import { GpuBuffer, PACK_A_MIN_MACS, PORTABLE_PACK_MIN_MACS, WebGPUBackend, sizeClass } from './backend.ts';
 import { openAdapter } from './adapter.ts';
 import { rng } from '../../tensor/test/suite/util.ts';
 
@@ -200,13 +200,17 @@ describe('webgpu kernels vs cpu', () => {
     cleanup();
   });
 
-  // Both f32 kernels (the blocked fallback and, where the device supports it, the subgroup-broadcast
-  // kernel with its packing of transposed / unaligned operands) on odd shapes, every transpose
-  // combination and broadcast batches.
+  // The f32 kernels (the portable 'blocked' one with its k-major packing, the old 4×4 one kept as a
+  // benchmark baseline and, where the device supports it, the subgroup-broadcast kernel with its
+  // packing of transposed / unaligned operands) on odd shapes, every transpose combination and
+  // broadcast batches.
   const matmulKernels = (): ('blocked' | 'subgroup')[] => (gpu.subgroupMatmul ? ['blocked', 'subgroup'] : ['blocked']);
-  it('matmul (both kernels): 7×13×5, 65×70×9, 1×1×1, transposed operands, broadcast batches', async () => {
+  it('matmul (all kernels): 7×13×5, 65×70×9, 1×1×1, transposed operands, broadcast batches', async () => {
+    // The big cases below reach the kernels' packing (and the portable kernel's 16-row tiles).
+    expect(600 * 120 * 60).toBeGreaterThanOrEqual(PORTABLE_PACK_MIN_MACS);
+    expect(520 * 130 * 260).toBeGreaterThanOrEqual(PACK_A_MIN_MACS);
     let seed = 20;
-    for (const kernel of matmulKernels()) {
+    for (const kernel of [...matmulKernels(), 'blocked4x4' as const]) {
       gpu.matmulKernel = kernel;
       try {
         for (const [ba, bb, m, k, n] of [
@@ -219,9 +223,18 @@ describe('webgpu kernels vs cpu', () => {
           [2, 2, 65, 70, 9],
           [1, 1, 17, 8, 36],
           [2, 1, 40, 33, 70],
-          // ≥ PACK_A_MIN_TILES column tiles: a transposed or unaligned A is packed.
+          // ≥ PACK_A_MIN_TILES column tiles (and ≥ PACK_A_MIN_MACS for the last): the subgroup kernel
+          // packs a transposed or unaligned A.
           [1, 1, 9, 7, 260],
           [2, 1, 9, 12, 260],
+          [1, 1, 520, 130, 260],
+          // ≥ PORTABLE_PACK_MIN_MACS: the portable kernel packs whatever it cannot read as k-major vec4;
+          // several row and column tiles of every width (N ≤ 32, ≤ 64, > 64), odd M, N and K (K ≤ 130:
+          // longer sums with cancellation leave the 1e-4 tolerance).
+          [1, 1, 301, 97, 151],
+          [2, 1, 285, 120, 123],
+          [1, 2, 1200, 120, 30],
+          [1, 1, 600, 120, 60],
         ]) {
           for (const transA of [false, true]) {
             for (const transB of [false, true]) {
@@ -319,6 +332,13 @@ describe('webgpu kernels vs cpu', () => {
     await compare(gpu.concat(rows.map((p) => p.g), 0), cpu.concat(rows.map((p) => p.c), 0), 'f32', 'concat axis 0');
     const cols = [randT([4, 2], 58, -3, 3, 'i32'), randT([4, 1], 59, -3, 3, 'i32')];
     await compare(gpu.concat(cols.map((p) => p.g), 1), cpu.concat(cols.map((p) => p.c), 1), 'i32', 'concat axis 1 i32');
+    // More inputs than one launch can bind (split into launches), empty ones among them, and bool.
+    const many = Array.from({ length: 23 }, (_, j) => randT([3, j % 5 === 0 ? 0 : (j % 3) + 1, 2], 200 + j));
+    await compare(gpu.concat(many.map((p) => p.g), 1), cpu.concat(many.map((p) => p.c), 1), 'f32', 'concat of 23, axis 1');
+    const flags = [randT([2, 2], 230, 0, 2, 'bool'), randT([0, 2], 231, 0, 2, 'bool'), randT([3, 2], 232, 0, 2, 'bool')];
+    await compare(gpu.concat(flags.map((p) => p.g), 0), cpu.concat(flags.map((p) => p.c), 0), 'bool', 'concat bool with an empty part');
+    const lone = [randT([2, 0], 233), randT([2, 3], 234)];
+    await compare(gpu.concat(lone.map((p) => p.g), 1), cpu.concat(lone.map((p) => p.c), 1), 'f32', 'concat with one non-empty part');
     cleanup();
   });
 
@@ -375,6 +395,10 @@ describe('webgpu kernels vs cpu', () => {
     const a = randT([2, 7, 13], 90, -9, 9, 'i32');
     const b = randT([1, 5, 13], 91, -9, 9, 'i32');
     await compare(gpu.matmul(a.g, b.g, false, true), cpu.matmul(a.c, b.c, false, true), 'i32', 'matmul i32');
+    // Big enough for the portable kernel to pack both operands (a bit-exact copy of i32 words).
+    const c = randT([1, 130, 301], 92, -9, 9, 'i32');
+    const d = randT([2, 151, 130], 93, -9, 9, 'i32');
+    await compare(gpu.matmul(c.g, d.g, true, true), cpu.matmul(c.c, d.c, true, true), 'i32', 'matmul i32 packed');
     cleanup();
   });
 

@@ -77,3 +77,19 @@ describe('dispatch grids over 65535 workgroups', () => {
     }
   });
 });
+
+// maxStorageBufferBindingSize (128 MiB on lavapipe): a tensor of exactly that size works end to end;
+// one element more is still rejected at allocation with a RangeError naming the limit — big tensors
+// are not split yet (issue 3, must-hold 1; see the WebGPU report in docs/benchmarks.md).
+describe('tensors at the storage-binding limit', () => {
+  it('exactly maxStorageBufferBindingSize bytes: fill, unary and a slice of the last element work; +1 element throws', async () => {
+    const n = Math.floor(gpu.device.limits.maxStorageBufferBindingSize / 4);
+    const x = gpu.fill([n], 'f32', 1.5);
+    const y = gpu.unary('neg', f32(x, [n]));
+    const last = gpu.slice(f32(y, [n]), [n - 1], [1]);
+    expect(Array.from(await gpu.read(last, 'f32', 1))).toEqual([-1.5]);
+    for (const b of [x, y, last]) gpu.dispose(b);
+    gpu.trimPool();
+    expect(() => gpu.fill([n + 1], 'f32', 0)).toThrow(/exceeds maxStorageBufferBindingSize/);
+  });
+});

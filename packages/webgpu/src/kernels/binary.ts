@@ -75,7 +75,8 @@ function expr(op: BinaryOp, t: 'f32' | 'i32' | 'u32'): string {
 
 const COMPARE = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'and', 'or']);
 
-export function binaryWGSL(op: BinaryOp, inDType: DType, outDType: DType, mode: BroadcastMode): string {
+/** `rank` (compiled in) is the output rank of the 'general' mode; the other modes ignore it. */
+export function binaryWGSL(op: BinaryOp, inDType: DType, outDType: DType, mode: BroadcastMode, rank = 0): string {
   const t = wgslType(inDType);
   const to = wgslType(outDType);
   let e = expr(op, t);
@@ -87,8 +88,7 @@ export function binaryWGSL(op: BinaryOp, inDType: DType, outDType: DType, mode: 
     case 'scalarA': index = 'let a = A[0]; let b = B[i];'; break;
     case 'scalarB': index = 'let a = A[i]; let b = B[0];'; break;
     case 'general':
-      index = `let r = P[1];
-  ${stridedIndex('i', '1u', '2u', [['ia', '2u + r'], ['ib', '2u + 2u * r']])}
+      index = `${stridedIndex('i', rank, 2, [['ia', 2 + rank], ['ib', 2 + 2 * rank]])}
   let a = A[ia]; let b = B[ib];`;
   }
   return `${PARAMS}${HELPERS}
@@ -101,8 +101,8 @@ ${MAIN_1D}
 }`;
 }
 
-/** cond ? a : b with all three broadcast (params [n, rank, outShape, cStr, aStr, bStr]). */
-export function whereWGSL(dtype: DType): string {
+/** cond ? a : b with all three broadcast (params [n, rank, outShape, cStr, aStr, bStr]; rank compiled in). */
+export function whereWGSL(dtype: DType, rank: number): string {
   const t = wgslType(dtype);
   return `${PARAMS}
 @group(0) @binding(1) var<storage, read> C: array<u32>;
@@ -110,8 +110,7 @@ export function whereWGSL(dtype: DType): string {
 @group(0) @binding(3) var<storage, read> B: array<${t}>;
 @group(0) @binding(4) var<storage, read_write> out: array<${t}>;
 ${MAIN_1D}
-  let r = P[1];
-  ${stridedIndex('i', '1u', '2u', [['ic', '2u + r'], ['ia', '2u + 2u * r'], ['ib', '2u + 3u * r']])}
+  ${stridedIndex('i', rank, 2, [['ic', 2 + rank], ['ia', 2 + 2 * rank], ['ib', 2 + 3 * rank]])}
   out[i] = select(B[ib], A[ia], C[ic] != 0u);
 }`;
 }

@@ -28,21 +28,29 @@ function parts(op: ReduceOp, t: 'f32' | 'i32' | 'u32'): { init: string; comb: st
   }
 }
 
-export function reduceWGSL(op: ReduceOp, dtype: DType, tree: boolean): string {
+/**
+ * `rk` / `rr`: the numbers of kept and reduced axes, compiled in (the backend merges adjacent axes
+ * that are contiguous first, so a sum over leading or trailing axes has rr = 1: its loop reads
+ * x[base + r·stride] with no index arithmetic).
+ */
+export function reduceWGSL(op: ReduceOp, dtype: DType, tree: boolean, rk: number, rr: number): string {
   const t = wgslType(dtype);
   const { init, comb } = parts(op, t);
+  const redAt = 4 + 2 * rk;
+  const load =
+    rr === 1
+      ? `fn load(base: u32, r: u32) -> ${t} { return x[base + r * P[${redAt + 1}]]; }`
+      : `fn load(base: u32, r: u32) -> ${t} {
+  ${stridedIndex('r', rr, redAt, [['off', redAt + rr]])}
+  return x[base + off];
+}`;
   const head = `${PARAMS}
 @group(0) @binding(1) var<storage, read> x: array<${t}>;
 @group(0) @binding(2) var<storage, read_write> out: array<${t}>;
 fn comb(a: ${t}, b: ${t}) -> ${t} { return ${comb}; }
-fn load(base: u32, r: u32) -> ${t} {
-  let rk = P[1]; let rr = P[3];
-  ${stridedIndex('r', '3u', '4u + 2u * rk', [['off', '4u + 2u * rk + rr']])}
-  return x[base + off];
-}
+${load}
 fn baseOf(o: u32) -> u32 {
-  let rk = P[1];
-  ${stridedIndex('o', '1u', '4u', [['b', '4u + rk']])}
+  ${stridedIndex('o', rk, 4, [['b', 4 + rk]])}
   return b;
 }`;
   if (!tree) {
