@@ -26,7 +26,7 @@ describe('dreamer CLI', () => {
   test('smoke rejects an unknown backend, naming it', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await main(['smoke', '--backend', 'tpu'])).toBe(2);
-    expect(err.mock.calls.flat().join('\n')).toMatch(/--backend must be cpu or webgpu, got "tpu"/);
+    expect(err.mock.calls.flat().join('\n')).toMatch(/--backend must be one of cpu, webgpu, gpujs, got "tpu"/);
     err.mockRestore();
   });
 

@@ -17,6 +17,7 @@ import { EventWriter } from './log/tensorboard.ts';
 import { MetricsLog } from './log/metrics.ts';
 import { TestMedia } from './log/media.ts';
 import { updateLine } from './log/summary.ts';
+import { useBackend } from './backends.ts';
 
 export interface TrainingOptions {
   config: Config;
@@ -28,11 +29,6 @@ export interface TrainingOptions {
   logEvery?: number;
   /** Test-episode videos and open-loop strips (default true). */
   media?: boolean;
-}
-
-async function useBackend(name: Config['backend']): Promise<void> {
-  if (name === 'webgpu') (await import('@dreamer/webgpu')).registerWebGPU();
-  await T.setBackend(name);
 }
 
 function mean(xs: number[]): number {

@@ -18,8 +18,8 @@ export interface Config {
   // ---- run ----------------------------------------------------------------------------
   tasks: string[];
   seed: number;
-  /** Tensor backend: 'webgpu' (WGSL kernels) or 'cpu' (the pure-TS reference). */
-  backend: 'webgpu' | 'cpu';
+  /** Tensor backend: 'webgpu' (WGSL kernels), 'cpu' (the pure-TS reference) or 'gpujs' (gpu.js kernels, @dreamer/backend-gpujs). */
+  backend: 'webgpu' | 'cpu' | 'gpujs';
   debug: boolean;
   // ---- env ----------------------------------------------------------------------------
   /** Env steps per agent step; null: the task's own (DMC 2, dummy and MinAtar-style games 1, room_collect 1 on top of its built-in 4). */
@@ -265,7 +265,7 @@ export const PRESETS: Readonly<Record<string, ConfigOverrides>> = {
 
 /** Keys whose value is one of a fixed set: checked so a typo fails at start-up, not mid-run. */
 const CHOICES: { [K in keyof Config]?: readonly unknown[] } = {
-  backend: ['webgpu', 'cpu'],
+  backend: ['webgpu', 'cpu', 'gpujs'],
   clip_rewards: [false, 'tanh', 'sign'],
   observation: ['image', 'proprio'],
   loader: ['cache'],

@@ -7,7 +7,7 @@
  * headlessgl), WebAssembly (webasm) or JavaScript (cpu) on its first call, which costs far more than
  * running it. Kernels take flat typed arrays and return a fresh Float32Array of `n` values.
  */
-import { CPUKernel, GPU, HeadlessGLKernel, type IKernelRunShortcut, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
+import { CPUKernel, GPU, HeadlessGLKernel, type IKernelRunShortcut, type KernelVariable, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
 import type { TypedArray } from '@dreamer/tensor';
 
 /** gpu.js modes this backend runs in ('webgpu' is left out: its kernels only return Promises). */
@@ -129,6 +129,7 @@ export class GpujsRuntime {
     }
     const withSpecials = source.includes('sp[') ? [...args, SPECIALS] : args;
     // gpu.js cannot take an empty array; a kernel never reads an argument that has no elements.
+    // (f64 never reaches a kernel: the backend refuses the dtype.)
     const inputs = withSpecials.map((a) => (a.length === 0 ? new Float32Array(1) : a));
     const key = `${n}|${inputs.map((a) => `${a.constructor.name}:${a.length}`).join(',')}|${source}`;
     let kernel = this.#kernels.get(key);
@@ -138,14 +139,14 @@ export class GpujsRuntime {
       const settings: Record<string, unknown> = { output: [n], precision: 'single', tactic: 'precision', loopMaxIterations: 1 << 30 };
       if (functions.length) settings.functions = [...functions];
       kernel = this.gpu.createKernel(source, settings);
-      const out = kernel(...inputs) as Float32Array;
+      const out = kernel(...(inputs as KernelVariable[])) as Float32Array;
       this.#checkMode(kernel, source);
       this.#kernels.set(key, kernel);
       this.compiled++;
       this.compileMs += performance.now() - t0;
       return out;
     }
-    return kernel(...inputs) as Float32Array;
+    return kernel(...(inputs as KernelVariable[])) as Float32Array;
   }
 
   /** Throws when gpu.js moved a kernel to another backend than the mode this runtime reports. */

@@ -15,6 +15,7 @@ import { ParamsError, parseSetting } from '../params.ts';
 import { atomicWriteFile } from '../run/atomic.ts';
 import { writeGif } from '../log/media.ts';
 import { TaskError, resolveTask } from '../tasks.ts';
+import { useBackend } from '../backends.ts';
 
 const HELP = `Usage: pnpm dreamer eval --logdir RUN [options]
 
@@ -135,8 +136,7 @@ interface EvalOptions {
 
 async function runEval(o: EvalOptions): Promise<void> {
   const { config } = o;
-  if (config.backend === 'webgpu') (await import('@dreamer/webgpu')).registerWebGPU();
-  await T.setBackend(config.backend);
+  await useBackend(config.backend);
   const task = config.tasks[0];
   const base = await makeTaskEnv(config, task);
   const recorder = o.video ? new FrameRecorder(base, { size: config.render_size, camera: config.camera_id }) : null;

@@ -12,6 +12,7 @@ import { Rng } from '@dreamer/envs';
 import { ConfigError, type Config, type LoopState, actionAdapter, createDreamer, makeTaskEnv, resolveConfig, runEpisode } from '@dreamer/agent';
 import { ParamsError, collectParams } from '../params.ts';
 import { TaskError, resolveTask } from '../tasks.ts';
+import { useBackend } from '../backends.ts';
 import { table } from './tasks.ts';
 
 const DEFAULT_PARAMS = '{defaults: [dreamer, debug], tasks: [dummy]}';
@@ -88,8 +89,7 @@ export async function profile(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  if (config.backend === 'webgpu') (await import('@dreamer/webgpu')).registerWebGPU();
-  const backend = await T.setBackend(config.backend);
+  const backend = await useBackend(config.backend);
   const scratch = mkdtempSync(join(tmpdir(), 'dreamer-profile-'));
   try {
     await run(config, steps, values.timing as 'timestamp' | 'cpu' | undefined, backend as unknown as Partial<ProfileBackend>, scratch);

@@ -1,13 +1,14 @@
 /** `dreamer smoke`: a one-minute end-to-end check of the tensor engine on the chosen backend. */
 import { parseArgs } from 'node:util';
 import * as T from '@dreamer/tensor';
+import { BACKENDS, isBackendName, useBackend } from '../backends.ts';
 
 const HELP = `Usage: pnpm dreamer smoke [--steps N] [--seed N] [--backend NAME]
 
 Fits y = sin(x) with a 1-32-1 tanh MLP trained by gradient descent and prints the loss.
   --steps N        training steps (default 300)
   --seed N         random seed (default 0)
-  --backend NAME   tensor backend: cpu (default) or webgpu`;
+  --backend NAME   tensor backend: cpu (default), webgpu or gpujs`;
 
 const LR = 0.02;
 
@@ -42,13 +43,13 @@ export async function smoke(argv: string[]): Promise<number> {
     console.error(`dreamer smoke: --seed must be a non-negative integer, got "${values.seed}"`);
     return 2;
   }
-  if (values.backend !== 'cpu' && values.backend !== 'webgpu') {
-    console.error(`dreamer smoke: --backend must be cpu or webgpu, got "${values.backend}"`);
+  const backend = values.backend;
+  if (!isBackendName(backend)) {
+    console.error(`dreamer smoke: --backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
     return 2;
   }
-  if (values.backend === 'webgpu') (await import('@dreamer/webgpu')).registerWebGPU();
   try {
-    await T.setBackend(values.backend);
+    await useBackend(backend);
   } catch (e) {
     console.error(`dreamer smoke: ${(e as Error).message}`);
     return 2;

@@ -40,6 +40,7 @@ Trains Dreamer (or a preset's variant) on a task; re-running the same command re
   --configs A,B       presets to apply after --params' defaults (dreamer, actor, planet, debug, pcont, discrete, atari)
   --task NAME         the task (same as tasks: [NAME]); see 'pnpm dreamer tasks' (atari_<game> runs a stand-in)
   --set KEY=VALUE     override one param (repeatable), e.g. --set batch_shape=[16,50]
+  --backend NAME      tensor backend: webgpu (default), cpu or gpujs (same as --set backend=NAME)
   --num_runs N        runs to do in this logdir (default 1)
   --resume_runs B     resume runs already started (default True)
   --quiet             no progress bar; one summary line per log interval (for CI and logs)
@@ -67,6 +68,7 @@ export async function train(argv: string[]): Promise<number> {
         configs: { type: 'string' },
         task: { type: 'string' },
         set: { type: 'string', multiple: true },
+        backend: { type: 'string' },
         num_runs: { type: 'string', default: '1' },
         resume_runs: { type: 'string', default: 'True' },
         ping_every: { type: 'string', default: '0' },
@@ -92,7 +94,8 @@ export async function train(argv: string[]): Promise<number> {
     numRuns = Number(values.num_runs);
     if (!Number.isInteger(numRuns) || numRuns < 1) throw new ParamsError(`--num_runs: got "${values.num_runs}", expected a positive integer`);
     resumeRuns = parseBool('--resume_runs', values.resume_runs);
-    const params = collectParams({ params: values.params, configs: values.configs, task: values.task, set: values.set });
+    const set = [...(values.set ?? []), ...(values.backend === undefined ? [] : [`backend=${values.backend}`])];
+    const params = collectParams({ params: values.params, configs: values.configs, task: values.task, set });
     presets = Array.isArray(params.defaults) ? params.defaults.map(String) : [];
     config = resolveConfig(params);
     config.tasks = config.tasks.map((name) => {

@@ -19,7 +19,9 @@ return fl + 1;`;
 
 export const UNARY_FLOAT: Record<UnaryOp, string> = {
   neg: 'return -x;',
-  exp: 'return Math.exp(x);',
+  // NaN explicitly: SwiftShader's exp(NaN) is +Infinity.
+  exp: `if (x != x) { return x; }
+return Math.exp(x);`,
   expm1: `const ax = Math.abs(x);
 if (ax < 0.01) { return x + x * x * 0.5 + x * x * x / 6 + x * x * x * x / 24; }
 return Math.exp(x) - 1;`,
