@@ -138,37 +138,6 @@ function phaseRows(entries: readonly { phase: string; dispatches: number; ms: nu
   return [...rows.values()];
 }
 
-/** Installs a wall-clock `phase` on a synchronous backend; `stop()` removes it and returns self times. */
-function wallPhases(backend: T.Backend): { stop(): { phase: string; dispatches: number; ms: number }[] } {
-  const self = new Map<string, number>();
-  const stack: string[] = [];
-  let mark = performance.now();
-  const charge = () => {
-    const now = performance.now();
-    const key = stack.join('/');
-    self.set(key, (self.get(key) ?? 0) + now - mark);
-    mark = now;
-  };
-  const target = backend as T.Backend & { phase?: T.Backend['phase'] };
-  target.phase = <R>(name: string, fn: () => R): R => {
-    charge();
-    stack.push(name);
-    try {
-      return fn();
-    } finally {
-      charge();
-      stack.pop();
-    }
-  };
-  return {
-    stop() {
-      charge();
-      delete target.phase;
-      return [...self].map(([phase, ms]) => ({ phase, dispatches: 0, ms }));
-    },
-  };
-}
-
 // ---- the PyTorch peer ---------------------------------------------------------------------
 
 interface PeerSample {
@@ -289,9 +258,9 @@ async function runCase(backendName: 'webgpu' | 'cpu', config: ConfigName, sample
     profile = await gpu.profile(async () => void (await s.step()));
     phases = phaseRows(profile.phases.map((p) => ({ phase: p.phase, dispatches: p.dispatches, ms: p.totalMs })));
   } else {
-    const timer = wallPhases(backend);
+    const timer = T.wallPhases(backend);
     const ms = await s.step();
-    phases = phaseRows(timer.stop());
+    phases = phaseRows(timer.stop().map((p) => ({ ...p, dispatches: 0 })));
     log(`${backendName}/${config}: phased step ${ms.toFixed(0)} ms`);
   }
   s.dispose();

@@ -25,7 +25,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Backend, RandomKey, Tensor, type TensorTree, dispose, randomNormal, removeBackend, setBackend, tidy } from '@dreamer/tensor';
+import { type Backend, RandomKey, Tensor, type TensorTree, dispose, randomNormal, removeBackend, setBackend, tidy, wallPhases } from '@dreamer/tensor';
 import { worldModel } from '@dreamer/world-model';
 import { PLANNER_DEFAULTS, createPlannerPolicy } from '../src/index.ts';
 
@@ -84,37 +84,6 @@ const medianOf = (xs: readonly number[]): number => {
   return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
 };
 
-/** Installs a wall-clock `phase` on a synchronous backend; `stop()` removes it and returns self times by phase path. */
-function wallPhases(backend: Backend): { stop(): PhaseRow[] } {
-  const self = new Map<string, number>();
-  const stack: string[] = [];
-  let mark = performance.now();
-  const charge = () => {
-    const now = performance.now();
-    const key = stack.join('/');
-    self.set(key, (self.get(key) ?? 0) + now - mark);
-    mark = now;
-  };
-  const target = backend as Backend & { phase?: Backend['phase'] };
-  target.phase = <R>(name: string, fn: () => R): R => {
-    charge();
-    stack.push(name);
-    try {
-      return fn();
-    } finally {
-      charge();
-      stack.pop();
-    }
-  };
-  return {
-    stop() {
-      charge();
-      delete target.phase;
-      return [...self].map(([phase, ms]) => ({ phase, dispatches: 0, ms }));
-    },
-  };
-}
-
 async function run(): Promise<RunRecord> {
   const startedAt = new Date();
   const loadStart = load();
@@ -172,7 +141,7 @@ async function run(): Promise<RunRecord> {
       phaseSource = `one more plan under the profiler (${p.timing === 'timestamp' ? 'GPU time from timestamp queries' : 'CPU-side timing of each submit'}), summed per phase`;
       log(`${name}: profiled plan: ${p.dispatches} dispatches, GPU ${(p.gpuMs / 1000).toFixed(2)} s, wall ${(p.wallMs / 1000).toFixed(2)} s`);
     } else {
-      phases = timer!.stop();
+      phases = timer!.stop().map((p) => ({ ...p, dispatches: 0 }));
       phaseSource = `wall-clock self time over the ${plans} timed plan${plans > 1 ? 's' : ''}`;
     }
     const medianS = medianOf(samplesS);

@@ -29,6 +29,7 @@ export {
   currentPhase,
 } from './engine.ts';
 export { assertFinite } from './debug.ts';
+export { wallPhases, type WallPhaseTimes } from './wallPhases.ts';
 export { RandomKey } from './random/key.ts';
 export { philox4x32, fillUniform, fillNormal, philoxWords } from './random/philox.ts';
 export type { Backend, Operand, Conv2dGeometry, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, ScanOp, RandomDist, DistributionOp } from './backend.ts';
