@@ -12,7 +12,7 @@ import { type Batch, readMetrics, worldModel } from '@dreamer/world-model';
 import { expect, test } from 'vitest';
 
 const TASK = 'cartpole_swingup';
-const UPDATES = Number(process.env.DREAMER_PIXEL_UPDATES ?? 150);
+const UPDATES = Number(process.env.DREAMER_PIXEL_UPDATES ?? 200);
 const [B, T] = [8, 20];
 const CONTEXT = 5;
 
@@ -65,7 +65,7 @@ test(`world model from ${TASK} pixels: loss falls, open-loop beats the constant 
   const rows = train[0].reward.length;
   const sample = (): Batch => batchOf(Array.from({ length: B }, () => window(train[rng.int(train.length)], rng.int(rows - T), T)), T);
 
-  const wm = worldModel(env.observationSpec, env.actionSpec, { deter: 64, stoch: 16, hidden: 64, units: 64, cnnDepth: 8, pcont: false });
+  const wm = worldModel(env.observationSpec, env.actionSpec, { deter: 64, stoch: 16, hidden: 64, units: 64, cnnDepth: 8, pcont: false, modelLr: Number(process.env.DREAMER_PIXEL_LR ?? 3e-3) });
   let params = wm.init(RandomKey.fromSeed(0));
   let opt = wm.initOptState(params);
   const losses: number[] = [];

@@ -58,6 +58,25 @@ export interface Config {
   action_head_dist: 'tanh_normal_tanh' | 'onehot_score' | 'onehot_straight';
   action_init_std: number;
   action_min_std: number;
+  /** Continuous actions: the pre-tanh mean is bounded to ±action_mean_scale (the seed: 5). */
+  action_mean_scale: number;
+  /**
+   * Not in the seed (DreamerV2's `actor_ent`): the actor's loss subtracts this × the entropy of the
+   * action distribution at each imagined step (for tanh-Normal a one-draw estimate that includes the
+   * tanh's log-det-Jacobian, so it also pulls the pre-tanh mean out of saturation). 0 = the seed.
+   */
+  action_entropy: number;
+  /**
+   * How the policy's mode (evaluation episodes) is taken for tanh-Normal actions: 'sample' = the
+   * seed's SampleDist (the most likely of 100 draws); 'analytic' = tanh(mean).
+   */
+  action_mode: 'sample' | 'analytic';
+  /**
+   * Not in the seed: for the first actor_warmup updates the actor stays fixed while the world model
+   * and the value learn, so the actor's first gradients follow a value that has been fitted to
+   * imagined returns, not a random network's input gradient. 0 = the seed.
+   */
+  actor_warmup: number;
   /** Layers of each head; null derives them from num_layers as the seed's defaults do (reward n−1, value n, action n+1, pcont n). */
   reward_layers: number | null;
   pcont_layers: number | null;
@@ -146,6 +165,10 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   action_head_dist: 'tanh_normal_tanh',
   action_init_std: 5.0,
   action_min_std: 1e-4,
+  action_mean_scale: 5,
+  action_entropy: 0,
+  action_mode: 'sample',
+  actor_warmup: 0,
   reward_layers: null,
   pcont_layers: null,
   value_layers: null,
@@ -276,6 +299,7 @@ const CHOICES: { [K in keyof Config]?: readonly unknown[] } = {
   test_planner: ['policy_sample', 'policy_mode', 'cem', 'random'],
   planner_objective: ['reward', 'reward_value'],
   action_noise_type: ['additive_normal', 'epsilon_greedy'],
+  action_mode: ['sample', 'analytic'],
 };
 
 export class ConfigError extends Error {
@@ -360,6 +384,9 @@ function validate(c: Config): void {
   if (c.action_repeat !== null && (!Number.isInteger(c.action_repeat) || c.action_repeat < 1)) {
     throw new ConfigError(`config action_repeat: got ${c.action_repeat}, expected a positive integer (or null for the task's own)`);
   }
+  if (!Number.isInteger(c.actor_warmup) || c.actor_warmup < 0) throw new ConfigError(`config actor_warmup: got ${c.actor_warmup}, expected an integer ≥ 0 (updates)`);
+  if (!(c.action_entropy >= 0)) throw new ConfigError(`config action_entropy: got ${c.action_entropy}, expected a number ≥ 0`);
+  if (!(c.action_mean_scale > 0)) throw new ConfigError(`config action_mean_scale: got ${c.action_mean_scale}, expected a number > 0`);
   const positiveInts: (keyof Config)[] = ['num_units', 'model_size', 'state_size', 'train_steps', 'test_steps', 'num_envs', 'planner_horizon'];
   for (const key of positiveInts) {
     const v = c[key] as number;

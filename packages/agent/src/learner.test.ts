@@ -112,6 +112,39 @@ describe('PlaNet mode', () => {
   }, 120_000);
 });
 
+describe('actor_warmup', () => {
+  it('keeps the actor fixed for the first updates while the model and value learn, and survives a checkpoint', async () => {
+    const config = resolveConfig({ defaults: ['dreamer', 'debug'], tasks: ['cartpole_swingup'], observation: 'proprio', actor_warmup: 2, action_entropy: 0.01, action_mode: 'analytic', max_steps: 10, imagination_horizon: 3, backend: 'cpu' });
+    const env = await makeTaskEnv(config, 'cartpole_swingup');
+    const dir = mkdtempSync(join(tmpdir(), 'warmup-'));
+    const agent = await createDreamer(config, env, { episodeDir: join(dir, 'episodes'), seed: 0 });
+    const snapshot = async (tree: Parameters<typeof flattenParams>[0]) => new Map(await Promise.all(flattenParams(tree).map(async ([n, t]) => [n, Array.from(await t.data())] as const)));
+    const actorBefore = await snapshot(agent.params.actor);
+    const valueBefore = await snapshot(agent.params.value);
+    const metrics: Record<string, number>[] = [];
+    const state = await trainLoop(config, env, env, agent, agent.store, new Rng(0), fresh(), { onUpdate: (m) => void metrics.push(m) });
+    expect(state.updates).toBe(2);
+    for (const m of metrics) {
+      expect(m['optimizer_action/grad_norm']).toBeUndefined();
+      expect(Number.isFinite(m['objectives/action'])).toBe(true);
+      expect(Number.isFinite(m['optimizer_value/grad_norm'])).toBe(true);
+    }
+    expect(await snapshot(agent.params.actor)).toEqual(actorBefore);
+    expect(await snapshot(agent.params.value)).not.toEqual(valueBefore);
+    // The update count is part of the checkpoint: a reloaded agent's next update trains the actor.
+    const path = join(dir, 'checkpoint.safetensors');
+    await agent.save(path, { loop: state, rng: [1] });
+    const again = await createDreamer(config, env, { episodeDir: join(dir, 'episodes'), seed: 0 });
+    await again.load(path);
+    const m = await again.train();
+    expect(m['optimizer_action/grad_norm']).toBeGreaterThan(0);
+    expect(Number.isFinite(m['behavior/action_entropy'])).toBe(true);
+    expect(await snapshot(again.params.actor)).not.toEqual(actorBefore);
+    agent.dispose();
+    again.dispose();
+  }, 120_000);
+});
+
 describe('value_head: False', () => {
   it('trains the dreamer preset without a value network on a control task (cartpole_swingup, proprio)', async () => {
     const config = resolveConfig({ defaults: ['dreamer', 'debug'], tasks: ['cartpole_swingup'], observation: 'proprio', value_head: false, max_steps: 10, imagination_horizon: 3, backend: 'cpu' });

@@ -87,6 +87,8 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
   const replay = await Replay.open({ directory: opts.episodeDir, seed: opts.seed, shapes: shapesFromSpec(env.observationSpec) });
   const base = RandomKey.fromSeed(opts.seed);
   let counter = 0;
+  /** Updates done; during the first `actor_warmup` of them the actor stays fixed. */
+  let updates = 0;
   const nextKey = (): RandomKey => base.foldIn(counter++);
   let params = model.init(base.foldIn(0x7fffffff));
   let optState = model.initOptState(params);
@@ -156,6 +158,7 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
       const raw = replay.sample(batchSize, length);
       const batch = toBatch(raw as never, obsKeys);
       const key = nextKey();
+      const trainActor = updates++ >= config.actor_warmup;
       if (planet) {
         const next = model.worldModel.trainStep(params.model, optState.model, batch, key);
         dispose([batch, params.model, optState.model]);
@@ -163,8 +166,10 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
         optState = { ...optState, model: next.optState };
         return readMetrics(next.metrics);
       }
-      const next = model.trainStep(params, optState, batch, key);
-      dispose([batch, params, optState]);
+      const next = model.trainStep(params, optState, batch, key, { actor: trainActor });
+      // A fixed part (the actor during warm-up, the value without a value head) comes back as the same tensors.
+      const kept = new Set(T.collectTensors([next.params, next.optState]));
+      dispose([batch, T.collectTensors([params, optState]).filter((t) => !kept.has(t))]);
       params = next.params;
       optState = next.optState;
       return readMetrics(next.metrics);
@@ -177,6 +182,7 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
         format: 'dreamer-checkpoint-1',
         numbers: JSON.stringify(numbers),
         counter: String(counter),
+        updates: String(updates),
         extra: JSON.stringify(extra),
       });
     },
@@ -194,6 +200,7 @@ export async function createDreamer(config: Config, env: Env, opts: { episodeDir
       params = restored.params;
       optState = restored.optState as DreamerOptState;
       counter = Number(loaded.metadata.counter);
+      updates = Number(loaded.metadata.updates ?? 0);
       return JSON.parse(loaded.metadata.extra) as CheckpointExtra;
     },
     dispose() {

@@ -20,6 +20,7 @@ import { randomSuite } from '../../tensor/test/suite/random.ts';
 import { reduceSuite } from '../../tensor/test/suite/reduce.ts';
 import { scanSuite } from '../../tensor/test/suite/scan.ts';
 import { shapeSuite } from '../../tensor/test/suite/shape.ts';
+import { specialValuesSuite } from '../../webgpu/test/specialValues.ts';
 import { type TestResult, runCollected } from './vitest-shim.ts';
 
 const GROUPS: Record<string, (d: SuiteDevice) => void> = {
@@ -38,6 +39,8 @@ const GROUPS: Record<string, (d: SuiteDevice) => void> = {
   'grad-elementwise': elementwiseGradSuite,
   'grad-structured': structuredGradSuite,
   fused: fusedSuite,
+  /** IEEE special values (±0, ±∞, NaN, overflow) of the float ops against the CPU reference. */
+  special: specialValuesSuite,
 };
 
 /**

@@ -11,12 +11,18 @@
  *    Chromium with WebGPU enabled (--enable-unsafe-webgpu), reported for information: Chromium
  *    on a machine without a GPU may expose no adapter.
  *
+ * With --webgpu (`pnpm test:browser:webgpu`) only step 4 runs, and it is the check: the WebGPU
+ * page's groups (default creation, elementwise, reduce, shape, matmul and special — the IEEE
+ * special values of @dreamer/webgpu's test/specialValues.ts against the CPU reference) must all
+ * pass on the adapter Chromium gives (SwiftShader's fallback adapter on a machine without a GPU).
+ *
  * Exit code: 0 when the gpu.js page ran and every test passed, or when the backend refused to
  * open with its probe's message (a valid result: the browser lacks float textures); 1 on a
- * failing test, a page error or a timeout. Options: --groups a,b (or all; default the smoke
- * subset), --mode M (gpu.js mode, default auto), --no-webgpu, --webgpu-groups a,b (default
- * creation,elementwise,reduce,shape,matmul: WebGPU on SwiftShader compiles slowly), --no-build,
- * --timeout S (per page, default 900).
+ * failing test, a page error or a timeout. With --webgpu: 0 when the WebGPU page ran and every
+ * test passed; 1 on no adapter, a failing test, a page error or a timeout. Options: --groups a,b
+ * (or all; default the smoke subset), --mode M (gpu.js mode, default auto), --no-webgpu,
+ * --webgpu, --webgpu-groups a,b (or all; default creation,elementwise,reduce,shape,matmul,special:
+ * WebGPU on SwiftShader compiles slowly), --no-build, --timeout S (per page, default 900).
  */
 import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -36,9 +42,10 @@ const dist = join(here, 'dist');
 const { values } = parseArgs({
   options: {
     groups: { type: 'string' },
-    'webgpu-groups': { type: 'string', default: 'creation,elementwise,reduce,shape,matmul' },
+    'webgpu-groups': { type: 'string', default: 'creation,elementwise,reduce,shape,matmul,special' },
     mode: { type: 'string', default: 'auto' },
     'no-webgpu': { type: 'boolean', default: false },
+    webgpu: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
   },
@@ -145,20 +152,32 @@ function print(what: string, r: { report: CheckReport | null; error?: string; ve
   if (r.error) console.log(`  ${r.error}`);
 }
 
+/** A page's verdict: it ran, published a report, opened its backend and passed every test it ran. */
+function passed(r: { report: CheckReport | null; error?: string }): boolean {
+  return !!r.report && !r.error && r.report.mode !== null && r.report.failed === 0 && r.report.passed > 0;
+}
+
 let code = 0;
 try {
-  // WebGPU off: Chromium 156 exposes navigator.gpu whatever the flags (--disable-blink-features=WebGPU
-  // included), but without --enable-unsafe-webgpu and with --disable-gpu it gives no adapter.
-  const gpujs = await runPage('gpujs', BASE_ARGS);
-  print('gpu.js backend, WebGPU disabled', gpujs);
-  if (!gpujs.report || gpujs.error || gpujs.report.failed > 0 || (gpujs.report.mode !== null && gpujs.report.passed === 0)) code = 1;
-  if (gpujs.report?.webgpuAdapter) {
-    console.log('  navigator.gpu gave an adapter although WebGPU was to be off');
-    code = 1;
-  }
-  if (!values['no-webgpu']) {
+  if (values.webgpu) {
+    // The WebGPU backend alone, as a check: no adapter (the backend refuses to open) fails too.
     const webgpu = await runPage('webgpu', [...BASE_ARGS, '--enable-unsafe-webgpu'], values['webgpu-groups']);
-    print('@dreamer/webgpu through navigator.gpu, WebGPU enabled (information only)', webgpu);
+    print('@dreamer/webgpu through navigator.gpu, WebGPU enabled', webgpu);
+    if (!passed(webgpu)) code = 1;
+  } else {
+    // WebGPU off: Chromium 156 exposes navigator.gpu whatever the flags (--disable-blink-features=WebGPU
+    // included), but without --enable-unsafe-webgpu and with --disable-gpu it gives no adapter.
+    const gpujs = await runPage('gpujs', BASE_ARGS);
+    print('gpu.js backend, WebGPU disabled', gpujs);
+    if (!gpujs.report || gpujs.error || gpujs.report.failed > 0 || (gpujs.report.mode !== null && gpujs.report.passed === 0)) code = 1;
+    if (gpujs.report?.webgpuAdapter) {
+      console.log('  navigator.gpu gave an adapter although WebGPU was to be off');
+      code = 1;
+    }
+    if (!values['no-webgpu']) {
+      const webgpu = await runPage('webgpu', [...BASE_ARGS, '--enable-unsafe-webgpu'], values['webgpu-groups']);
+      print('@dreamer/webgpu through navigator.gpu, WebGPU enabled (information only; --webgpu makes it the check)', webgpu);
+    }
   }
 } finally {
   server.close();

@@ -19,6 +19,13 @@ export interface BehaviorConfig {
   actionMinStd: number;
   /** Draws behind the tanh-Normal's mode and entropy (the seed's SampleDist: 100). */
   actionSamples: number;
+  /** tanh-Normal mode = tanh(mean) instead of the most likely of `actionSamples` draws (not the seed). */
+  actionAnalyticMode: boolean;
+  /**
+   * Entropy bonus: the actor's loss subtracts actionEntropy × the weighted mean entropy of π at the
+   * imagined steps (DreamerV2's `actor_ent`; the seed has none: 0).
+   */
+  actionEntropy: number;
   /** Discrete actions: 'score' (`onehot_score`, the seed's discrete preset) or 'straight' (`onehot_straight`, TF2's only mode). */
   discreteGradient: 'score' | 'straight';
   /** `action_discount`, `action_lambda`, `value_discount`, `value_lambda`. */
@@ -64,6 +71,8 @@ export const BEHAVIOR_DEFAULTS: Readonly<BehaviorConfig> = Object.freeze({
   actionInitStd: 5,
   actionMinStd: 1e-4,
   actionSamples: 100,
+  actionAnalyticMode: false,
+  actionEntropy: 0,
   discreteGradient: 'score',
   actionDiscount: 0.99,
   actionLambda: 0.95,
@@ -93,6 +102,12 @@ export function resolveBehaviorConfig(overrides: Partial<BehaviorConfig> = {}): 
   }
   for (const key of ['actorLayers', 'valueLayers', 'skipLast'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) throw new RangeError(`behavior config ${key}: got ${config[key]}, expected an integer ≥ 0`);
+  }
+  if (!(config.actionEntropy >= 0 && Number.isFinite(config.actionEntropy))) {
+    throw new RangeError(`behavior config actionEntropy: got ${config.actionEntropy}, expected a finite number ≥ 0`);
+  }
+  if (!(config.actionMeanScale > 0 && Number.isFinite(config.actionMeanScale))) {
+    throw new RangeError(`behavior config actionMeanScale: got ${config.actionMeanScale}, expected a finite number > 0`);
   }
   for (const key of ['actionLambda', 'valueLambda', 'actionDiscount', 'valueDiscount'] as const) {
     if (!(config[key] >= 0 && config[key] <= 1)) throw new RangeError(`behavior config ${key}: got ${config[key]}, expected a number in [0, 1]`);

@@ -106,6 +106,46 @@ describe('trainStep', () => {
     dispose([params, state, out.params, out.optState, batch]);
   });
 
+  it('actor: false keeps the actor (same tensors, Adam state untouched) while model and value learn', async () => {
+    const agent = dreamer(image(), { kind: 'continuous', shape: [2] }, { model: tinyModel, behavior: tinyBehavior });
+    const params = agent.init(key);
+    const state = agent.initOptState(params);
+    const batch = batchFor(2, 3, 3, randomUniform(RandomKey.fromSeed(8), [2, 3, 2], { low: -1, high: 1 }));
+    const before = leaves(params);
+    const out = agent.trainStep(params, state, batch, key, { actor: false });
+    const m = await readMetrics(out.metrics);
+    expect(out.params.actor).toBe(params.actor);
+    expect(out.optState.actor).toBe(state.actor);
+    expect(m['optimizer_action/grad_norm']).toBeUndefined();
+    expect(Number.isFinite(m['objectives/action'])).toBe(true);
+    const after = leaves(out.params);
+    for (const name of ['model/rssm/cell/kernel_ru', 'value/out/bias']) expect(after.get(name), name).not.toEqual(before.get(name));
+    dispose([out.params.model, out.params.value, out.optState.model, out.optState.value, params, state, batch]);
+  });
+
+  it('actionEntropy: the actor objective gains η × the weighted mean one-draw entropy of π', async () => {
+    const make = (actionEntropy: number) => dreamer(image(), { kind: 'continuous', shape: [2] }, { model: tinyModel, behavior: { ...tinyBehavior, actionEntropy } });
+    const plain = make(0);
+    const params = plain.init(key);
+    const start = tidy(() => plain.worldModel.rssm.initialState(3));
+    const objective = async (agent: ReturnType<typeof make>) => {
+      const out = agent.behaviorObjectives(params, params.actor, start, RandomKey.fromSeed(5));
+      const m = await readMetrics(out.metrics);
+      dispose([out.actorLoss, out.valueTargets]);
+      return m;
+    };
+    const base = await objective(plain);
+    const bonus = await objective(make(0.5));
+    expect(base['behavior/action_entropy']).toBeUndefined();
+    // The same key draws the same actions, so only the bonus differs. With std ≈ 5 the one-draw
+    // estimate of a 2-dim tanh-Normal's entropy is well below its maximum of 2·log 2.
+    const entropy = bonus['behavior/action_entropy'];
+    expect(entropy).toBeLessThan(2 * Math.log(2));
+    expect(bonus['objectives/action']).toBeCloseTo(base['objectives/action'] + 0.5 * entropy, 4);
+    expect(() => make(-1)).toThrow(/actionEntropy: got -1/);
+    dispose([params, start]);
+  });
+
   it('rejects configurations and batches it cannot train on', () => {
     expect(() => dreamer(image(), { kind: 'continuous', shape: [2] }, { model: { ...tinyModel, pcont: false }, behavior: { actionLossPcont: true } })).toThrow(/pcont head/);
     expect(() => dreamer(image(), { kind: 'continuous', shape: [2] }, { behavior: { horizon: 1 } })).toThrow(/horizon: got 1/);

@@ -14,6 +14,7 @@
 import {
   RandomKey,
   type Tensor,
+  add,
   type TensorTree,
   fullLike,
   mean,
@@ -43,7 +44,8 @@ import {
   worldModel,
 } from '@dreamer/world-model';
 import { type BehaviorConfig, resolveBehaviorConfig } from './config.ts';
-import { type Actor, actor as makeActor, valueHead } from './heads.ts';
+import { TanhNormal } from '@dreamer/distributions';
+import { type ActionDist, type Actor, actor as makeActor, valueHead } from './heads.ts';
 import { discountWeights, lambdaReturn, steps } from './returns.ts';
 
 export interface DreamerParams {
@@ -69,6 +71,8 @@ export interface Imagination {
   /** Imagined states s_1…s_H, time-major [H, N, ·]. */
   states: RSSMState;
   features: Tensor;
+  /** With the actor's entropy bonus on: the entropy estimate of π at s_0…s_{H−1} (the actions taken), [H, N]. */
+  entropy?: Tensor;
 }
 
 export interface Dreamer {
@@ -86,8 +90,11 @@ export interface Dreamer {
    */
   behaviorObjectives(params: DreamerParams, actorParams: Record<string, DenseParams>, start: RSSMState, key: RandomKey): { actorLoss: Tensor; valueTargets: ValueTargets; metrics: Metrics };
   valueLoss(valueParams: MLPParams, targets: ValueTargets): Tensor;
-  /** One update of model, actor and value; returns new trees (the inputs are not disposed). */
-  trainStep(params: DreamerParams, optState: DreamerOptState, batch: Batch, key: RandomKey): { params: DreamerParams; optState: DreamerOptState; metrics: Metrics };
+  /**
+   * One update of model, actor and value; returns new trees (the inputs are not disposed).
+   * `actor: false` keeps the actor fixed (no actor gradient is formed; its Adam state is untouched).
+   */
+  trainStep(params: DreamerParams, optState: DreamerOptState, batch: Batch, key: RandomKey, options?: { actor?: boolean }): { params: DreamerParams; optState: DreamerOptState; metrics: Metrics };
 }
 
 /** What the value loss needs, all stop-gradient: features [H−1, N, F], returns and weights [H−1, N]. */
@@ -96,6 +103,12 @@ export interface ValueTargets {
   features: Tensor;
   returns: Tensor;
   weights: Tensor;
+}
+
+/** A draw of π and its entropy: the one-draw estimate for tanh-Normal, the exact entropy for one-hot. */
+function actionWithEntropy(dist: ActionDist, key: RandomKey): { sample: Tensor; entropy: Tensor } {
+  if (dist instanceof TanhNormal) return dist.sampleWithEntropy(key);
+  return { sample: dist.sample(key), entropy: dist.entropy() };
 }
 
 /** Posterior states [B, T, ·] → starts [B·(T − skipLast), ·]. */
@@ -139,21 +152,31 @@ export function dreamer(observationSpaces: ObservationSpaces, actionSpace: Actio
         const keys = key.split(horizon);
         let state = start;
         const states: RSSMState[] = [];
+        const entropies: Tensor[] = [];
         for (let t = 0; t < horizon; t++) {
           const [actionKey, stateKey] = keys[t].split(2);
-          const action = policy.dist(actorParams, stopGradient(wm.rssm.features(state))).sample(actionKey);
+          const dist = policy.dist(actorParams, stopGradient(wm.rssm.features(state)));
+          let action: Tensor;
+          if (config.actionEntropy > 0) {
+            const drawn = actionWithEntropy(dist, actionKey);
+            action = drawn.sample;
+            entropies.push(drawn.entropy);
+          } else action = dist.sample(actionKey);
           state = wm.rssm.imgStep(model.rssm, state, action, stateKey);
           states.push(state);
         }
         const stacked: Record<string, Tensor> = {};
         for (const k of Object.keys(states[0])) stacked[k] = stack(states.map((s) => s[k]), 0);
-        return { states: stacked as RSSMState, features: wm.rssm.features(stacked as RSSMState) };
+        const out: Imagination = { states: stacked as RSSMState, features: wm.rssm.features(stacked as RSSMState) };
+        if (entropies.length > 0) out.entropy = stack(entropies, 0);
+        return out;
       });
     },
     behaviorObjectives(params, actorParams, start, key) {
       return tidy(() => {
         const h = config.horizon;
-        const feat = phase('imagine', () => self.imagine(params.model, actorParams, start, key).features);
+        const imagined = phase('imagine', () => self.imagine(params.model, actorParams, start, key));
+        const feat = imagined.features;
         return phase('returns', () => {
           const reward = wm.heads.reward.apply(params.model.heads.reward, feat).mode();
           const v = config.valueHead ? value.apply(params.value, feat).mode() : fullLike(reward, 0);
@@ -165,7 +188,15 @@ export function dreamer(observationSpaces: ObservationSpaces, actionSpace: Actio
           const early = (x: Tensor) => steps(x, 0, h - 1);
           const bootstrap = reshape(steps(v, config.bootstrap === 'last' ? h - 1 : h - 2, config.bootstrap === 'last' ? h : h - 1), v.shape.slice(1));
           const returns = lambdaReturn(early(reward), early(v), early(actionPcont), bootstrap, config.actionLambda);
-          const actionObjective = mean(config.actionPcontWeight ? mul(returns, discountWeights(early(actionPcont))) : returns);
+          const actionWeights = config.actionPcontWeight ? discountWeights(early(actionPcont)) : null;
+          const weighted = (x: Tensor) => mean(actionWeights ? mul(x, actionWeights) : x);
+          let actionObjective = weighted(returns);
+          const metrics: Metrics = {};
+          if (imagined.entropy) {
+            const entropy = weighted(early(imagined.entropy));
+            actionObjective = add(actionObjective, mul(entropy, config.actionEntropy));
+            metrics['behavior/action_entropy'] = stopGradient(entropy);
+          }
           const sg = stopGradient;
           const valueReturns = lambdaReturn(sg(early(reward)), sg(early(v)), early(valuePcont), sg(bootstrap), config.valueLambda);
           const valueTargets: ValueTargets = {
@@ -173,13 +204,15 @@ export function dreamer(observationSpaces: ObservationSpaces, actionSpace: Actio
             returns: valueReturns,
             weights: config.valuePcontWeight ? discountWeights(early(valuePcont)) : fullLike(valueReturns, 1),
           };
-          return { actorLoss: neg(actionObjective), valueTargets, metrics: { 'objectives/action': sg(actionObjective) } };
+          metrics['objectives/action'] = sg(actionObjective);
+          return { actorLoss: neg(actionObjective), valueTargets, metrics };
         });
       });
     },
     valueLoss: (valueParams, targets) =>
       tidy(() => mean(mul(neg(value.apply(valueParams, targets.features).logProb(targets.returns)), targets.weights))),
-    trainStep(params, optState, batch, key) {
+    trainStep(params, optState, batch, key, options = {}) {
+      const trainActor = options.actor ?? true;
       return tidy(() => {
         const length = batch.action.shape[1];
         if (length - config.skipLast < 1) throw new RangeError(`behavior: sequences of length ${length} leave no imagination starts after skipLast = ${config.skipLast}`);
@@ -194,6 +227,10 @@ export function dreamer(observationSpaces: ObservationSpaces, actionSpace: Actio
         );
         const behavior = phase('actor', () => {
           const start = flattenStarts(model.aux!.post, config.skipLast);
+          if (!trainActor) {
+            const out = self.behaviorObjectives(params, params.actor, start, imagineKey);
+            return { grads: null, aux: { targets: out.valueTargets, metrics: out.metrics } };
+          }
           return valueAndGrad((p: Record<string, DenseParams>) => {
             const out = self.behaviorObjectives(params, p, start, imagineKey);
             return { loss: out.actorLoss, aux: { targets: out.valueTargets, metrics: out.metrics } };
@@ -209,7 +246,9 @@ export function dreamer(observationSpaces: ObservationSpaces, actionSpace: Actio
             return opt.update(clipped, s, p);
           });
         const m = wm.update(params.model, model.grads, optState.model);
-        const a = step('action', actorOpt, config.actorClip, params.actor, behavior.grads, optState.actor as AdamState<typeof params.actor>);
+        const a = behavior.grads
+          ? step('action', actorOpt, config.actorClip, params.actor, behavior.grads, optState.actor as AdamState<typeof params.actor>)
+          : { params: params.actor, state: optState.actor };
         const v = critic
           ? step('value', valueOpt, config.valueClip, params.value, critic.grads, optState.value as AdamState<MLPParams>)
           : { params: params.value, state: optState.value as AdamState<MLPParams> };

@@ -57,7 +57,7 @@ export function actor(features: number, space: ActionSpace, config: BehaviorConf
           std: add(softplus(add(layers.std.apply(p.std, h), stdShift)), minStd),
         };
       });
-      return new TanhNormal(mean, std, { samples: config.actionSamples });
+      return new TanhNormal(mean, std, { samples: config.actionSamples, analytic: config.actionAnalyticMode });
     },
   };
 }

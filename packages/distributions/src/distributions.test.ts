@@ -163,6 +163,21 @@ describe('TanhNormal', () => {
     }
   });
 
+  it('sampleWithEntropy: the draw of sample(key) and −logProb of it, computed without atanh', () => {
+    const dist = new TanhNormal(tensor([[0.2, -0.7], [1.5, 0.1]]), tensor([[0.5, 0.3], [0.2, 0.8]]));
+    const { sample, entropy } = dist.sampleWithEntropy(key);
+    expectClose(arr(sample), arr(dist.sample(key)), 0);
+    expectClose(arr(entropy), arr(tidy(() => mul(dist.logProb(sample), -1))), 1e-4);
+    // Saturated draws: the estimate stays finite and its gradient pulls the pre-tanh mean back to 0.
+    const params = { loc: tensor([[6, -6]]), scale: tensor([[0.5, 0.5]]) };
+    const { value, grads } = valueAndGrad((p: typeof params) => sum(new TanhNormal(p.loc, p.scale).sampleWithEntropy(key).entropy), params);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    const g = arr(grads.loc);
+    expect(g[0]).toBeCloseTo(-2, 2); // d/dx log(1 − tanh²x) = −2·tanh(x)
+    expect(g[1]).toBeCloseTo(2, 2);
+    expect(arr(grads.scale).every((v) => v > 0)).toBe(true);
+  });
+
   it('gradients through sample and logProb are finite', () => {
     const params = { loc: tensor([[0.2, 3]]), scale: tensor([[0.5, 2]]) };
     const { grads } = valueAndGrad((p: typeof params) => {

@@ -81,6 +81,18 @@ export class TanhNormal {
     return tidy(() => tanh(this.base.sample(key, sampleShape)));
   }
 
+  /**
+   * A reparameterised draw y = tanh(x) and the one-draw entropy estimate −log p(y) =
+   * Σ_event [−log N(x | loc, scale) + log(1 − tanh²x)], computed from x (no atanh of a saturated y).
+   * Its gradient raises the scale and, through the log-det term, pulls x out of tanh's flat tails.
+   */
+  sampleWithEntropy(key: RandomKey): { sample: Tensor; entropy: Tensor } {
+    return tidy(() => {
+      const x = this.base.sample(key);
+      return { sample: tanh(x), entropy: sum(sub(tanhLogDetJacobian(x), this.base.logProb(x)), -1) };
+    });
+  }
+
   /** Log-density of y ∈ (−1, 1)^A, summed over the event axis (the engine's fused tanhNormalLogProb). */
   logProb(y: Tensor): Tensor {
     return tidy(() => sum(tanhNormalLogProb(y, this.base.loc, this.base.scale), -1));

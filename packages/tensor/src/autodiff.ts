@@ -12,11 +12,16 @@ import { fmt } from './shape.ts';
 import type { Tensor } from './tensor.ts';
 import { isFloat } from './dtype.ts';
 
-/** Gradient of a node's output → gradients of its inputs (null where an input gets none). */
-export type Vjp = (g: Tensor) => readonly (Tensor | null)[];
+/**
+ * Gradient of a node's output → gradients of its inputs (null where an input gets none).
+ * `needs[j]` says whether input j depends on a parameter: a rule may skip (return null for) the
+ * others — a matmul by a constant weight need not form that weight's gradient. Skipping is only
+ * a saving; a rule that ignores `needs` is still correct.
+ */
+export type Vjp = (g: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 
 /** Gradients of a node's outputs (null where an output got none) → gradients of its inputs. */
-export type MultiVjp = (gs: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
+export type MultiVjp = (gs: readonly (Tensor | null)[], needs: readonly boolean[]) => readonly (Tensor | null)[];
 
 interface Node {
   readonly op: string;
@@ -39,7 +44,7 @@ let tape: Tape | null = null;
 
 /** Called by every differentiable op after computing `output`. A no-op when nothing is being differentiated. */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: Vjp): Tensor {
-  recordMulti(op, inputs, [output], (gs) => vjp(gs[0]!));
+  recordMulti(op, inputs, [output], (gs, needs) => vjp(gs[0]!, needs));
   return output;
 }
 
@@ -270,7 +275,8 @@ class Gradients {
 function backwardNode(node: Node, grads: Gradients, t: Tape): void {
   const gs = node.outputs.map((y) => grads.get(y) ?? null);
   if (gs.every((g) => g === null)) return;
-  const inputGrads = tidy(() => node.vjp(gs));
+  const needs = node.inputs.map((x) => t.tracked.has(x));
+  const inputGrads = tidy(() => node.vjp(gs, needs));
   node.inputs.forEach((x, j) => {
     const gx = inputGrads[j];
     if (!gx || !t.tracked.has(x)) return;

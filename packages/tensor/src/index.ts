@@ -15,6 +15,7 @@ export {
   tidy,
   keep,
   dispose,
+  collectTensors,
   memory,
   type MemoryInfo,
   registerBackend,

@@ -65,9 +65,10 @@ export function conv2d(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor 
   }
   const backend = backendOf('conv2d', x, w);
   const y = wrap('conv2d', backend, backend.conv2d(x, w, geometry), shape, x.dtype, [x, w]);
-  return record('conv2d', [x, w], y, (g) => [
-    wrap('conv2dBackwardInput', backend, backend.conv2dBackwardInput(g, w, x.shape, geometry), x.shape, x.dtype, [g, w]),
-    wrap('conv2dBackwardFilter', backend, backend.conv2dBackwardFilter(x, g, w.shape, geometry), w.shape, w.dtype, [x, g]),
+  return record('conv2d', [x, w], y, (g, needs) => [
+    // The input's gradient is skipped for the observations (the first layer's input is a constant).
+    needs[0] ? wrap('conv2dBackwardInput', backend, backend.conv2dBackwardInput(g, w, x.shape, geometry), x.shape, x.dtype, [g, w]) : null,
+    needs[1] ? wrap('conv2dBackwardFilter', backend, backend.conv2dBackwardFilter(x, g, w.shape, geometry), w.shape, w.dtype, [x, g]) : null,
   ]);
 }
 
@@ -108,8 +109,8 @@ export function conv2dTranspose(x: Tensor, w: Tensor, options: ConvTransposeOpti
   }
   const backend = backendOf('conv2dTranspose', x, w);
   const y = wrap('conv2dTranspose', backend, backend.conv2dBackwardInput(x, w, outShape, geometry), outShape, x.dtype, [x, w]);
-  return record('conv2dTranspose', [x, w], y, (g) => [
-    wrap('conv2d', backend, backend.conv2d(g, w, geometry), x.shape, x.dtype, [g, w]),
-    wrap('conv2dBackwardFilter', backend, backend.conv2dBackwardFilter(g, x, w.shape, geometry), w.shape, w.dtype, [g, x]),
+  return record('conv2dTranspose', [x, w], y, (g, needs) => [
+    needs[0] ? wrap('conv2d', backend, backend.conv2d(g, w, geometry), x.shape, x.dtype, [g, w]) : null,
+    needs[1] ? wrap('conv2dBackwardFilter', backend, backend.conv2dBackwardFilter(g, x, w.shape, geometry), w.shape, w.dtype, [g, x]) : null,
   ]);
 }

@@ -75,7 +75,8 @@ export const logicalNot = (x: Tensor): Tensor => unary('not', x);
 
 // ---- binary -----------------------------------------------------------------------------
 
-type BinaryGrad = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null];
+/** Both operands' gradients; `needs` as the autodiff passes it (a rule may skip an operand that needs none). */
+type BinaryGrad = (g: Tensor, a: Tensor, b: Tensor, y: Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
 
 /** Gradient weight of `a` in max/min: 1 where it wins, ½ on ties (so both sides share), 0 otherwise. */
 function winWeight(wins: Tensor, ties: Tensor, dtype: DType): Tensor {
@@ -85,8 +86,8 @@ function winWeight(wins: Tensor, ties: Tensor, dtype: DType): Tensor {
 const binaryGrads: Partial<Record<BinaryOp, BinaryGrad>> = {
   add: (g) => [g, g],
   sub: (g) => [g, neg(g)],
-  mul: (g, a, b) => [mul(g, b), mul(g, a)],
-  div: (g, _a, b, y) => [div(g, b), neg(div(mul(g, y), b))],
+  mul: (g, a, b, _y, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null],
+  div: (g, _a, b, y, needs) => [needs[0] ? div(g, b) : null, needs[1] ? neg(div(mul(g, y), b)) : null],
   pow: (g, a, b, y) => [
     mul(g, mul(b, pow(a, sub(b, 1)))),
     mul(g, where(greater(a, 0), mul(y, log(where(greater(a, 0), a, 1))), 0)),
@@ -123,9 +124,10 @@ function binary(op: BinaryOp, x: TensorLike, z: TensorLike): Tensor {
   const y = wrap(op, backend, backend.binary(op, a, b, shape, dtype), shape, dtype, [a, b]);
   const rule = binaryGrads[op];
   if (rule) {
-    record(op, [a, b], y, (g) => {
-      const [ga, gb] = rule(g, a, b, y);
-      return [ga && unbroadcast(ga, a.shape), gb && unbroadcast(gb, b.shape)];
+    record(op, [a, b], y, (g, needs) => {
+      const [ga, gb] = rule(g, a, b, y, needs);
+      // The broadcast reduction is the costly part for a bias: skip it for a constant operand.
+      return [ga && needs[0] ? unbroadcast(ga, a.shape) : null, gb && needs[1] ? unbroadcast(gb, b.shape) : null];
     });
   }
   // Scalars made here are ours; the tape holds them if it needs them.

@@ -24,11 +24,12 @@ function batchMatmul(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   const n = tB ? b.shape[1] : b.shape[2];
   const batch = Math.max(a.shape[0], b.shape[0]);
   const y = wrap('matmul', backend, backend.matmul(a, b, tA, tB), [batch, m, n], a.dtype, [a, b]);
-  return record('matmul', [a, b], y, (g) => {
+  return record('matmul', [a, b], y, (g, needs) => {
     // With Ā = op(A), B̄ = op(B): dĀ = g B̄ᵀ and dB̄ = Āᵀ g, transposed back where the operand was.
-    const ga = tA ? batchMatmul(b, g, tB, true) : batchMatmul(g, b, false, !tB);
-    const gb = tB ? batchMatmul(g, a, true, tA) : batchMatmul(a, g, !tA, false);
-    return [a.shape[0] === 1 && batch > 1 ? sum(ga, 0, true) : ga, b.shape[0] === 1 && batch > 1 ? sum(gb, 0, true) : gb];
+    // A constant operand (a weight while only the actor is differentiated) gets no product.
+    const ga = !needs[0] ? null : tA ? batchMatmul(b, g, tB, true) : batchMatmul(g, b, false, !tB);
+    const gb = !needs[1] ? null : tB ? batchMatmul(g, a, true, tA) : batchMatmul(a, g, !tA, false);
+    return [ga && a.shape[0] === 1 && batch > 1 ? sum(ga, 0, true) : ga, gb && b.shape[0] === 1 && batch > 1 ? sum(gb, 0, true) : gb];
   });
 }
 

@@ -15,10 +15,12 @@
  */
 import { MAIN_1D, PARAMS } from './common.ts';
 import { fusedBuffers } from './fusedBindings.ts';
+import { IEEE_HELPERS } from './unary.ts';
 
 export function adamWGSL(): string {
   const b = fusedBuffers(['param', 'grad', 'm', 'v'], ['paramOut', 'mOut', 'vOut']);
-  return `${PARAMS}
+  // sqrt_: sqrt with IEEE results at 0 and +∞ (WGSL leaves them to the device), as the CPU's Math.sqrt.
+  return `${PARAMS}${IEEE_HELPERS}
 ${b.decls}
 ${MAIN_1D}
   let g = grad[i];
@@ -26,7 +28,7 @@ ${MAIN_1D}
   let v1 = v[i] * pf(4u) + (g * g) * pf(5u);
   ${b.store(1, 'i', 'm1')}
   ${b.store(2, 'i', 'v1')}
-  ${b.store(0, 'i', 'param[i] - (m1 / (sqrt(v1) + pf(6u))) * pf(1u)')}
+  ${b.store(0, 'i', 'param[i] - (m1 / (sqrt_(v1) + pf(6u))) * pf(1u)')}
 }`;
 }
 

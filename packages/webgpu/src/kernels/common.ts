@@ -33,6 +33,16 @@ fn f_inf() -> f32 { return bitcast<f32>(0x7f800000u | min(P[0], 0u)); }
 fn f_nan() -> f32 { return bitcast<f32>(0x7fc00000u | min(P[0], 0u)); }
 `;
 
+/**
+ * A finite f32 constant as WGSL that denotes exactly that f32: its bits, bitcast (an abstract-float
+ * literal that is not exactly representable may round to either neighbour).
+ */
+export function f32Const(v: number): string {
+  const bits = new Uint32Array(new Float32Array([v]).buffer)[0];
+  if ((bits & 0x7f800000) === 0x7f800000) throw new RangeError(`f32Const: ${v} is not finite (a WGSL compile error)`);
+  return `bitcast<f32>(0x${bits.toString(16)}u)`;
+}
+
 /** The entry point header of an element-wise kernel: defines `i` and returns past P[0]. */
 export const MAIN_1D = /* wgsl */ `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {

@@ -1,7 +1,8 @@
 /**
  * Distribution math kernels (Backend.distribution / distributionBackward): one thread per output
  * element; the formulas are those of @dreamer/tensor's ops/fused/distributions.ts, grouped the same
- * way so the fused and composed paths round alike.
+ * way so the fused and composed paths round alike. log and exp are FLOAT_HELPERS' `log_`/`exp_`,
+ * which give the IEEE results at 0, ±∞ and NaN (WGSL's builtins need not).
  *
  * Strategy. These ops sit at the end of every loss (decoder likelihoods, the KL, the actor's
  * log-probabilities) and are purely elementwise: composed they are 6–20 launches each way, fused
@@ -25,7 +26,7 @@ const LOG2 = Math.LN2.toPrecision(17);
 const CLIP = `bitcast<f32>(0x${new Uint32Array(new Float32Array([ATANH_CLIP]).buffer)[0].toString(16)}u)`;
 
 const HELPERS = /* wgsl */ `
-fn softplus_(x: f32) -> f32 { return max(x, 0.0) + log1p_(exp(-abs(x))); }
+fn softplus_(x: f32) -> f32 { return max(x, 0.0) + log1p_(exp_(-abs(x))); }
 `;
 
 interface Formula {
@@ -41,19 +42,19 @@ interface Formula {
 const formulas: Record<DistributionOp, Formula> = {
   normalLogProb: {
     pre: 'let z = (a0 - a1) / a2;',
-    forward: `(z * z) * (-0.5) - log(a2) - ${HALF_LOG_2PI}`,
+    forward: `(z * z) * (-0.5) - log_(a2) - ${HALF_LOG_2PI}`,
     preGrad: 'let dLoc = (g * z) / a2;',
     grads: ['-dLoc', 'dLoc', '(g * (z * z - 1.0)) / a2'],
   },
   normalKl: {
     pre: 'let ratio = a1 / a3; let d = (a0 - a2) / a3;',
-    forward: '(((ratio * ratio + d * d) - 1.0) - log(ratio) * 2.0) * 0.5',
+    forward: '(((ratio * ratio + d * d) - 1.0) - log_(ratio) * 2.0) * 0.5',
     preGrad: 'let dLoc = (g * d) / a3; let r2 = ratio * ratio;',
     grads: ['dLoc', '(g * (r2 - 1.0)) / a1', '-dLoc', '(g * ((1.0 - r2) - d * d)) / a3'],
   },
   tanhNormalLogProb: {
     pre: `let c = clamp(a0, -${CLIP}, ${CLIP}); let x = (log1p_(c) - log1p_(-c)) * 0.5; let z = (x - a1) / a2;`,
-    forward: `((z * z) * (-0.5) - log(a2) - ${HALF_LOG_2PI}) - ((${LOG2} - x) - softplus_(x * (-2.0))) * 2.0`,
+    forward: `((z * z) * (-0.5) - log_(a2) - ${HALF_LOG_2PI}) - ((${LOG2} - x) - softplus_(x * (-2.0))) * 2.0`,
     preGrad: 'let dLoc = (g * z) / a2;',
     grads: [
       `select(0.0, (g * (c * 2.0 - z / a2)) * ((1.0 / (c + 1.0) + 1.0 / (1.0 - c)) * 0.5), abs(a0) <= ${CLIP})`,

@@ -3,7 +3,8 @@
  * mulhilo splits both factors into 16-bit halves so the high word is exact. Element e takes
  * word e mod 4 of block ⌊e/4⌋ (random/philox.ts). uniform: (w >> 8)·2⁻²⁴ — bit-identical to the CPU.
  * normal: Box–Muller on word pairs (w0, w1), (w2, w3), u1 = ((w0 >> 8) + 1)·2⁻²⁴ — f32 log/cos/sin,
- * so it matches the CPU within ~1e-5. Params [nBlocks, n, k0, k1].
+ * so it matches the CPU within ~1e-5. Params [nBlocks, n, k0, k1, block0]: a launch over part of
+ * a big output (a window starting at element 4·block0) counts its blocks from block0.
  */
 import { MAIN_1D, PARAMS } from './common.ts';
 
@@ -31,7 +32,7 @@ fn mulhilo(a: u32, b: u32) -> vec2u {
 }
 ${MAIN_1D}
   let n = P[1];
-  var c = array<u32, 4>(i, 0u, 0u, 0u);
+  var c = array<u32, 4>(i + P[4], 0u, 0u, 0u);
   var k0 = P[2]; var k1 = P[3];
   for (var r = 0u; r < 10u; r++) {
     let p0 = mulhilo(0xd2511f53u, c[0]);

@@ -6,6 +6,9 @@
  * loop; long ones run one WG-lane (256) workgroup per output element (2-D grid of workgroups), each lane
  * striding over r, then a shared-memory tree — also more accurate for f32 sums.
  * max/min propagate NaN like the CPU (a NaN, once met, stays).
+ * Windowed (a box of a split launch over windows of big buffers, windows.ts): params continue
+ * [..., outStrides (rankKept), xOff, outOff]; x is read at xOff + base + offset within its window and
+ * the output written at outOff + Σ kept idx·outStride.
  */
 import type { DType, ReduceOp } from '@dreamer/tensor';
 import { MAIN_1D, PARAMS, WG, stridedIndex, wgslType } from './common.ts';
@@ -33,10 +36,13 @@ function parts(op: ReduceOp, t: 'f32' | 'i32' | 'u32'): { init: string; comb: st
  * that are contiguous first, so a sum over leading or trailing axes has rr = 1: its loop reads
  * x[base + r·stride] with no index arithmetic).
  */
-export function reduceWGSL(op: ReduceOp, dtype: DType, tree: boolean, rk: number, rr: number): string {
+export function reduceWGSL(op: ReduceOp, dtype: DType, tree: boolean, rk: number, rr: number, windowed = false): string {
   const t = wgslType(dtype);
   const { init, comb } = parts(op, t);
   const redAt = 4 + 2 * rk;
+  const outAt = redAt + 2 * rr;
+  const xOff = windowed ? ` + P[${outAt + rk}]` : '';
+  const outIndex = (o: string): string => (windowed ? `outIndex(${o})` : o);
   const load =
     rr === 1
       ? `fn load(base: u32, r: u32) -> ${t} { return x[base + r * P[${redAt + 1}]]; }`
@@ -51,15 +57,23 @@ fn comb(a: ${t}, b: ${t}) -> ${t} { return ${comb}; }
 ${load}
 fn baseOf(o: u32) -> u32 {
   ${stridedIndex('o', rk, 4, [['b', 4 + rk]])}
-  return b;
-}`;
+  return b${xOff};
+}${
+    windowed
+      ? `
+fn outIndex(o: u32) -> u32 {
+  ${stridedIndex('o', rk, 4, [['q', outAt]])}
+  return P[${outAt + rk + 1}] + q;
+}`
+      : ''
+  }`;
   if (!tree) {
     return `${head}
 ${MAIN_1D}
   let base = baseOf(i);
   var acc: ${t} = ${init};
   for (var r = 0u; r < P[2]; r++) { acc = comb(acc, load(base, r)); }
-  out[i] = acc;
+  out[${outIndex('i')}] = acc;
 }`;
   }
   return `${head}
@@ -79,7 +93,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     if (lid < s) { sh[lid] = comb(sh[lid], sh[lid + s]); }
     workgroupBarrier();
   }
-  if (live && lid == 0u) { out[o] = sh[0]; }
+  if (live && lid == 0u) { out[${outIndex('o')}] = sh[0]; }
 }`;
 }
 

@@ -6,17 +6,55 @@
  * −expm1(−2|x|)/(2 + expm1(−2|x|)) with the sign restored (no overflow, accurate near 0).
  * i32 inputs: neg/abs/sign stay integer; other ops compute in f32 and truncate (as the CPU's
  * Int32Array store does). bool (u32) supports `not`; for floats `not` is 1 for 0 and NaN (JS falsiness, as the CPU).
+ *
+ * IEEE special values. WGSL leaves the builtins' results at special points to the implementation
+ * (e.g. Chromium's SwiftShader adapter: log(0) ≈ −88.03, log(−1) = 0, exp(NaN) = +∞), so the
+ * helpers below (`exp_`, `log_`, `sqrt_`, `recip_`, `sin_`, `cos_`) compute the builtin and then
+ * replace the special points with the IEEE results the CPU reference (JS Math in f64) gives:
+ * exp(NaN) = NaN, exp(x ≥ 88.7228394) = +∞, exp(x ≤ −103.972084) = 0 (±∞ included);
+ * log(±0) = −∞, log(x < 0) = NaN, log(+∞) = +∞; sqrt(±0) = ±0, sqrt(x < 0) = NaN, sqrt(+∞) = +∞;
+ * 1/±0 = ±∞; sin/cos(±∞) = NaN; NaN in, NaN out. One `select` per special case, no branch: the
+ * fast path costs a few compares. ∞ and NaN come from `f_inf()`/`f_nan()` (a constant that
+ * evaluates to either is a WGSL compile error). The functions composed from these (expm1, log1p,
+ * tanh, sigmoid, and the GRU and distribution kernels that include FLOAT_HELPERS) inherit them.
  */
 import type { DType, UnaryOp } from '@dreamer/tensor';
-import { MAIN_1D, PARAMS, wgslType } from './common.ts';
+import { MAIN_1D, PARAMS, f32Const, wgslType } from './common.ts';
 
-export const FLOAT_HELPERS = /* wgsl */ `
-fn expm1_(x: f32) -> f32 {
+/** The smallest f32 whose exp rounds to +∞ in f32, and the largest whose exp rounds to 0. */
+const EXP_OVER = f32Const(88.72283935546875);
+const EXP_UNDER = f32Const(-103.97208404541016);
+
+/** Special-value-safe builtins (see the file comment). Needs PARAMS (is_nan, f_inf, f_nan). */
+export const IEEE_HELPERS = /* wgsl */ `
+fn exp_(x: f32) -> f32 {
+  let r = select(exp(x), f_inf(), x >= ${EXP_OVER});
+  return select(select(r, 0.0, x <= ${EXP_UNDER}), x, is_nan(x));
+}
+fn log_(x: f32) -> f32 {
+  let inf = f_inf();
+  let r = select(log(x), x, x == inf || is_nan(x));
+  return select(select(r, -inf, x == 0.0), f_nan(), x < 0.0);
+}
+fn sqrt_(x: f32) -> f32 {
+  let r = select(sqrt(x), x, x == 0.0 || x == f_inf() || is_nan(x));
+  return select(r, f_nan(), x < 0.0);
+}
+fn recip_(x: f32) -> f32 {
+  // 1/±0 = ±∞: the sign bit of x with the exponent all ones.
+  return select(1.0 / x, bitcast<f32>(bitcast<u32>(x) | 0x7f800000u), x == 0.0);
+}
+fn non_finite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) >= 0x7f800000u; }
+fn sin_(x: f32) -> f32 { return select(sin(x), f_nan(), non_finite(x)); }
+fn cos_(x: f32) -> f32 { return select(cos(x), f_nan(), non_finite(x)); }
+`;
+
+export const FLOAT_HELPERS = /* wgsl */ `${IEEE_HELPERS}fn expm1_(x: f32) -> f32 {
   if (abs(x) < 0.35) {
     return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 + x * (1.0 / 720.0
       + x * (1.0 / 5040.0 + x * (1.0 / 40320.0 + x * (1.0 / 362880.0)))))))));
   }
-  return exp(x) - 1.0;
+  return exp_(x) - 1.0;
 }
 fn log1p_(x: f32) -> f32 {
   if (x > -0.4 && x < 0.6) {
@@ -25,7 +63,7 @@ fn log1p_(x: f32) -> f32 {
     return 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0
       + s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0 + s2 * (1.0 / 17.0)))))))));
   }
-  return log(1.0 + x);
+  return log_(1.0 + x);
 }
 fn tanh_(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
@@ -34,8 +72,8 @@ fn tanh_(x: f32) -> f32 {
   return select(t, -t, x < 0.0);
 }
 fn sigmoid_(x: f32) -> f32 {
-  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
-  let e = exp(x);
+  if (x >= 0.0) { return 1.0 / (1.0 + exp_(-x)); }
+  let e = exp_(x);
   return e / (1.0 + e);
 }
 fn sign_(x: f32) -> f32 {
@@ -48,22 +86,22 @@ fn sign_(x: f32) -> f32 {
 function floatExpr(op: UnaryOp): string {
   switch (op) {
     case 'neg': return '-v';
-    case 'exp': return 'exp(v)';
+    case 'exp': return 'exp_(v)';
     case 'expm1': return 'expm1_(v)';
-    case 'log': return 'log(v)';
+    case 'log': return 'log_(v)';
     case 'log1p': return 'log1p_(v)';
-    case 'sqrt': return 'sqrt(v)';
-    case 'rsqrt': return '1.0 / sqrt(v)';
+    case 'sqrt': return 'sqrt_(v)';
+    case 'rsqrt': return 'recip_(sqrt_(v))';
     case 'tanh': return 'tanh_(v)';
     case 'sigmoid': return 'sigmoid_(v)';
     case 'abs': return 'abs(v)';
     case 'sign': return 'sign_(v)';
-    case 'reciprocal': return '1.0 / v';
+    case 'reciprocal': return 'recip_(v)';
     case 'floor': return 'floor(v)';
     case 'ceil': return 'ceil(v)';
     case 'round': return 'round(v)'; // WGSL rounds half to even
-    case 'sin': return 'sin(v)';
-    case 'cos': return 'cos(v)';
+    case 'sin': return 'sin_(v)';
+    case 'cos': return 'cos_(v)';
     case 'not': return 'select(0.0, 1.0, v == 0.0 || is_nan(v))';
   }
 }

@@ -53,9 +53,9 @@ export function gruBlockReset(preRU: Tensor, biasRU: Tensor, h: Tensor): [Tensor
       }),
     );
   }
-  return recordMulti(op, inputs, outs, ([gRH, gU]) => {
+  return recordMulti(op, inputs, outs, ([gRH, gU], needs) => {
     const [dPre, dH] = gruBlockResetBackward(kernel, gradOrZeros(gRH, outs[0]), gradOrZeros(gU, outs[1]), preRU, biasRU, h);
-    return [dPre, unbroadcast(dPre, biasRU.shape), dH];
+    return [dPre, needs[1] ? unbroadcast(dPre, biasRU.shape) : null, dH];
   });
 }
 
@@ -94,9 +94,9 @@ export function gruBlockOutput(preC: Tensor, biasC: Tensor, u: Tensor, h: Tensor
           return add(c, mul(u, sub(h, c)));
         }),
       );
-  const [y] = recordMulti(op, inputs, [out], ([g]) => {
+  const [y] = recordMulti(op, inputs, [out], ([g], needs) => {
     const [dPre, dU, dH] = gruBlockOutputBackward(kernel, g!, preC, biasC, u, h);
-    return [dPre, unbroadcast(dPre, biasC.shape), dU, dH];
+    return [dPre, needs[1] ? unbroadcast(dPre, biasC.shape) : null, dU, dH];
   });
   return y;
 }
@@ -137,10 +137,10 @@ export function gruResetAfter(xProj: Tensor, hProj: Tensor, bias: Tensor, h: Ten
           return add(n, mul(z, sub(h, n)));
         }),
       );
-  const [y] = recordMulti(op, inputs, [out], ([g]) => {
+  const [y] = recordMulti(op, inputs, [out], ([g], needs) => {
     const [dX, dHP, dH] = gruResetAfterBackward(kernel, g!, xProj, hProj, bias, h, units);
     const row: Shape = [3 * units];
-    return [dX, dHP, stack([unbroadcast(dX, row), unbroadcast(dHP, row)], 0), dH];
+    return [dX, dHP, needs[2] ? stack([unbroadcast(dX, row), unbroadcast(dHP, row)], 0) : null, dH];
   });
   return y;
 }
