@@ -17,8 +17,11 @@
  * releases them (their finalizers run on a later turn of the event loop, and a descriptor set is
  * reused once the work that used it is done), so the mappings stay near `limit`.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+// Node's v8/vm modules are looked up at run time (process.getBuiltinModule), not imported: the
+// package also runs in browsers, where there is no such module and nothing to collect this way.
+type NodeBuiltins = {
+  getBuiltinModule?: (id: string) => unknown;
+};
 
 let gcFunction: (() => void) | null | undefined;
 
@@ -31,9 +34,14 @@ function getGC(): (() => void) | null {
   if (gcFunction !== undefined) return gcFunction;
   const global = (globalThis as { gc?: unknown }).gc;
   if (typeof global === 'function') return (gcFunction = global as () => void);
+  const node = (globalThis as { process?: NodeBuiltins }).process;
+  const v8 = node?.getBuiltinModule?.('node:v8') as { setFlagsFromString(flags: string): void } | undefined;
+  const vm = node?.getBuiltinModule?.('node:vm') as { runInNewContext(code: string): unknown } | undefined;
+  if (!v8 || !vm) return (gcFunction = null);
+  const setFlagsFromString = (flags: string): void => v8.setFlagsFromString(flags);
   try {
     setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
+    const gc: unknown = vm.runInNewContext('gc');
     gcFunction = typeof gc === 'function' ? (gc as () => void) : null;
   } catch {
     gcFunction = null;
