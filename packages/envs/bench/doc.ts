@@ -13,6 +13,27 @@ export function machine(): string {
 
 export const load = (): number => os.loadavg()[0];
 
+/** Idle and total CPU ticks of the whole machine so far (Linux /proc/stat; null elsewhere). */
+export function cpuTicks(): { idle: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    return { idle: fields[3] + fields[4], total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The share of the machine's CPU time that other processes used between two cpuTicks() readings:
+ * busy time minus this process's own (`ownMicros` from process.cpuUsage, every thread), over
+ * `seconds` of wall time on every core. Null where /proc/stat is missing.
+ */
+export function othersShare(a: ReturnType<typeof cpuTicks>, b: ReturnType<typeof cpuTicks>, ownMicros: number, seconds: number): number | null {
+  if (!a || !b || b.total <= a.total) return null;
+  const busy = 1 - (b.idle - a.idle) / (b.total - a.total);
+  return Math.max(0, busy - ownMicros / 1e6 / (seconds * os.cpus().length));
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const h = s.length >> 1;

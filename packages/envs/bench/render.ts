@@ -1,11 +1,13 @@
 // 64×64 frames per second of the ray caster on a 20-geom scene (a floor and 19 capsules and
 // spheres), at batch 1, 8 and 64, with and without shadows: the GPU renderer to a tensor (no
-// readback: timed to backend.sync()), the same plus readPixels, and the CPU reference at batch 1.
+// readback: timed to backend.sync()), the same plus readPixels, and at batch 1 the CPU ray caster
+// (renderCpu, culled; the same scene every call, so its planes come from the plane cache) and the
+// CPU reference loop (renderCpuReference).
 // Configurations are interleaved round by round and medians reported (the machines are noisy).
 // Run: node packages/envs/bench/render.ts [rounds]
 import { setBackend } from '@dreamer/tensor';
 import { WebGPUBackend, registerWebGPU } from '@dreamer/webgpu';
-import { renderCpu } from '../src/render/cpu.ts';
+import { renderCpu, renderCpuReference } from '../src/render/cpu.ts';
 import { figureScene } from '../src/render/demo.ts';
 import { Renderer, readPixels } from '../src/render/renderer.ts';
 
@@ -53,7 +55,8 @@ for (const shadows of [false, true]) {
     });
   }
   const one = scenes(1);
-  rows.push({ name: 'cpu reference', b: 1, shadows, run: async () => void renderCpu(one, { shadows }) });
+  rows.push({ name: 'cpu (renderCpu)', b: 1, shadows, run: async () => void renderCpu(one, { shadows }) });
+  rows.push({ name: 'cpu reference', b: 1, shadows, run: async () => void renderCpuReference(one, { shadows }) });
 }
 
 const samples = rows.map(() => [] as number[]);

@@ -1,13 +1,15 @@
 // Control steps per second of every control task, summed over envs, with uniform random actions:
 // physics only (1 env; 8 and 64 envs in a VectorEnv), and with 64×64 pixels: the `pixels` option
-// (CPU ray caster) for 1 env, PixelVectorEnv with the CPU ray caster for 8, and PixelVectorEnv on
-// the GPU for 8 and 64 envs, both as a tensor left on the GPU (synced every step, as an agent
-// reading its action back would) and read back as uint8.
+// (CPU ray caster) for 1 env, PixelVectorEnv with the CPU ray caster for 8 envs on the calling
+// thread and for 8 and 64 envs on worker threads (one per core, os.availableParallelism()), and
+// PixelVectorEnv on the GPU for 8 and 64 envs, both as a tensor left on the GPU (synced every step,
+// as an agent reading its action back would) and read back as uint8.
 // Every configuration of a task is measured once per round, rounds interleaved, medians reported;
 // the machine is shared, so the load average is printed with the figures.
 // Writes the "Environments" section of docs/benchmarks.md and docs/benchmarks/envs.json unless a
 // filter or non-default round count or duration is given (or --no-write).
 // Usage: node bench/steps.ts [--rounds=3] [--ms=400] [--only=walker] [--no-write]
+import os from 'node:os';
 import { setBackend } from '@dreamer/tensor';
 import { WebGPUBackend, formatAdapter, openAdapter, registerWebGPU } from '@dreamer/webgpu';
 import {
@@ -22,7 +24,7 @@ import {
   type ControlEnv,
   type ControlTaskName,
 } from '../src/index.ts';
-import { load, machine, median, writeJson, writeSection } from './doc.ts';
+import { cpuTicks, othersShare, load, machine, median, writeJson, writeSection } from './doc.ts';
 import { environmentsSection } from './steps_doc.ts';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string?]));
@@ -32,12 +34,15 @@ const ONLY = args.only ?? '';
 const WRITE = !('no-write' in args) && !ONLY && args.rounds === undefined && args.ms === undefined;
 if (!(ROUNDS >= 1 && MS > 0)) throw new Error(`bad --rounds/--ms: ${process.argv.slice(2).join(' ')}`);
 
+const WORKERS = os.availableParallelism();
 const COLUMNS = [
   ['phys1', 'physics, 1 env'],
   ['phys8', 'physics, 8 envs'],
   ['phys64', 'physics, 64 envs'],
   ['cpu1', 'pixels CPU, 1 env'],
   ['cpu8', 'pixels CPU, 8 envs'],
+  ['cpu8w', `pixels CPU, 8 envs, ${WORKERS} workers`],
+  ['cpu64w', `pixels CPU, 64 envs, ${WORKERS} workers`],
   ['gpu8', 'pixels GPU tensor, 8 envs'],
   ['gpu64', 'pixels GPU tensor, 64 envs'],
   ['gpu8u8', 'pixels GPU uint8, 8 envs'],
@@ -47,6 +52,8 @@ type Key = (typeof COLUMNS)[number][0];
 
 const started = performance.now();
 const loadStart = load();
+const ticksStart = cpuTicks();
+const cpuStart = process.cpuUsage();
 await loadMujoco();
 let gpu: WebGPUBackend | null = null;
 let adapter = 'none (GPU columns skipped)';
@@ -76,6 +83,7 @@ type Run = () => number | Promise<number>;
 /** Each configuration gets envs of its own: auto-resets in one must not end episodes under another. */
 async function configs(name: ControlTaskName): Promise<{ runs: Partial<Record<Key, Run>>; close: () => void }> {
   const made: ControlEnv[] = [];
+  const vectors: PixelVectorEnv[] = [];
   const envs = (n: number, pixels = false) => Array.from({ length: n }, () => made[made.push(makeControlEnv(name, { pixels })) - 1]);
   const rng = new Rng(0);
   const dim = envs(1)[0].actionSpec.shape[0]; // (closed with the rest)
@@ -98,6 +106,12 @@ async function configs(name: ControlTaskName): Promise<{ runs: Partial<Record<Ke
   const cpu = new PixelVectorEnv(envs(8), { renderer: 'cpu', keepState: false });
   await cpu.reset(8);
   runs.cpu8 = async () => (await cpu.step(batch(8)), 8);
+  for (const n of [8, 64] as const) {
+    const threaded = new PixelVectorEnv({ task: name, count: n }, { renderer: 'cpu', keepState: false, workers: WORKERS });
+    vectors.push(threaded);
+    await threaded.reset(n);
+    runs[`cpu${n}w`] = async () => (await threaded.step(batch(n)), n);
+  }
   if (renderer && gpu) {
     const backend = gpu;
     for (const n of [8, 64] as const) {
@@ -113,7 +127,7 @@ async function configs(name: ControlTaskName): Promise<{ runs: Partial<Record<Ke
       runs[`gpu${n}u8`] = async () => (await bytes.step(batch(n)), n);
     }
   }
-  return { runs, close: () => made.forEach((env) => env.close()) };
+  return { runs, close: () => [...made, ...vectors].forEach((env) => env.close()) };
 }
 
 interface Row {
@@ -144,6 +158,7 @@ const report = {
   adapter,
   mujoco: mujocoVersion(),
   load: { start: loadStart, end: load() },
+  others: othersShare(ticksStart, cpuTicks(), ((c) => c.user + c.system)(process.cpuUsage(cpuStart)), seconds),
   rounds: ROUNDS,
   msPerSample: MS,
   seconds,

@@ -4,7 +4,12 @@
  * machines without WebGPU. Written in scalars with no allocation per pixel (array-valued helpers
  * made it 6–16× slower, and the `pixels` option draws a frame on every control step).
  * Keep the two in step: renderer.gpu.test.ts compares them pixel by pixel.
+ *
+ * renderCpu runs the culled version of this loop (cpu_culled.ts), which skips the tests that
+ * cannot change a pixel and gives the same bytes; rayCastReference is kept as the plain statement
+ * of the algorithm that the culled one is tested against.
  */
+import { rayCastCulled } from './cpu_culled.ts';
 import { CHECKER_A, CHECKER_B, HEADLIGHT, SHADOW_LIFT, SKY } from './look.ts';
 import { FAR, hit, planeHit, type Hit } from './cpu_hits.ts';
 import { GEOM_VEC4, SCENE_VEC4, packScenes, type PackedScenes } from './pack.ts';
@@ -59,8 +64,8 @@ function occluded(G: Float32Array, ox: number, oy: number, oz: number, dx: numbe
 
 const channel = (c: number): number => Math.round(Math.min(Math.max(c, 0), 1) * 255);
 
-/** Renders packed scenes into [B, H, W, 3] bytes. */
-export function rayCastPacked(packed: PackedScenes, shadows: boolean): Uint8Array {
+/** Renders packed scenes into [B, H, W, 3] bytes: every geom tested for every ray. */
+export function rayCastReference(packed: PackedScenes, shadows: boolean): Uint8Array {
   const { count, width: W, height: H, scenes: S, geoms: G } = packed;
   const SU = new Uint32Array(S.buffer, S.byteOffset, S.length);
   const out = new Uint8Array(count * H * W * 3);
@@ -156,5 +161,11 @@ export function rayCastPacked(packed: PackedScenes, shadows: boolean): Uint8Arra
 /** Renders scenes on the CPU: [B, H, W, 3] bytes, row 0 at the top. */
 export function renderCpu(scenes: readonly Scene[], options: RenderOptions = {}): Uint8Array {
   const { cameras = 0, width = 64, height = 64, shadows = true } = options;
-  return rayCastPacked(packScenes(scenes, cameras, width, height), shadows);
+  return rayCastCulled(packScenes(scenes, cameras, width, height), shadows);
+}
+
+/** renderCpu through the reference loop (rayCastReference): the same bytes, slower; for tests. */
+export function renderCpuReference(scenes: readonly Scene[], options: RenderOptions = {}): Uint8Array {
+  const { cameras = 0, width = 64, height = 64, shadows = true } = options;
+  return rayCastReference(packScenes(scenes, cameras, width, height), shadows);
 }

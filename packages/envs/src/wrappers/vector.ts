@@ -1,6 +1,7 @@
 // Step N envs together with one call, as the seed's `simulate` loop does with its env list.
-// They run one after another on this thread (worker threads did not pay on 2 cores: README);
-// PixelVectorEnv (render/pixel_vector.ts) builds on this and draws all frames in one dispatch.
+// They run one after another on this thread; PixelVectorEnv (render/pixel_vector.ts) builds on
+// this and draws all frames in one dispatch (or, with the CPU renderer, puts the envs on worker
+// threads, following these same rules).
 // With `autoReset` (default), an env whose episode ended is reset on the next `step` (its
 // action is ignored and its reset TimeStep returned, with `info.autoReset`), so collection
 // never stalls. Reset seeds are drawn from one Rng seeded by `reset(seed)`, so a whole run is
