@@ -42,6 +42,13 @@ describe('resolveConfig', () => {
     expect(DEFAULTS.batch_shape).toEqual([50, 50]);
   });
 
+  it('accepts the seed’s spellings of renamed keys, and refuses both spellings at once', () => {
+    const c = resolveConfig({ action_head_init_std: 1, action_head_min_std: 0.1, proprio_encoder_num_layers: 2, proprio_encoder_units: 64, optimizer_epsilon: 1e-7, planner_iterations: 3, planner_beams: 50, planner_topk: 5 });
+    expect(c).toMatchObject({ action_init_std: 1, action_min_std: 0.1, encoder_layers: 2, encoder_units: 64, adam_epsilon: 1e-7, cem_iterations: 3, cem_amount: 50, cem_topk: 5 });
+    expect(() => resolveConfig({ optimizer_epsilon: 1e-7, adam_epsilon: 1e-4 })).toThrow(/both 'optimizer_epsilon' .* and 'adam_epsilon'/);
+    expect(() => resolveConfig({ planner_beams: 'many' })).toThrow(/config cem_amount: got "many"/);
+  });
+
   it('rejects unknown keys with the nearest valid one', () => {
     expect(() => resolveConfig({ batch_shap: [1, 2] })).toThrow(/Found unused config overrides: 'batch_shap' \(did you mean 'batch_shape'\?\)/);
     expect(() => resolveConfig({ defaults: ['dreemer'] })).toThrow(/unknown preset "dreemer" \(did you mean 'dreamer'\?\)/);

@@ -341,6 +341,22 @@ function checkValue(key: keyof Config, value: unknown): void {
 }
 
 /**
+ * The seed's spellings of keys this config names differently (see packages/agent/README.md):
+ * accepted and applied to ours, so a params string written for the seed resolves unchanged.
+ * Giving both spellings of one key is an error.
+ */
+export const SEED_KEY_ALIASES: Readonly<Record<string, keyof Config>> = Object.freeze({
+  action_head_init_std: 'action_init_std',
+  action_head_min_std: 'action_min_std',
+  proprio_encoder_num_layers: 'encoder_layers',
+  proprio_encoder_units: 'encoder_units',
+  optimizer_epsilon: 'adam_epsilon',
+  planner_iterations: 'cem_iterations',
+  planner_beams: 'cem_amount',
+  planner_topk: 'cem_topk',
+});
+
+/**
  * Resolves params as the seed does: DEFAULTS, then each preset named in `params.defaults` in
  * order, then every other key of `params`. Unknown keys and presets are errors naming the
  * nearest valid one; values are type-checked against the defaults.
@@ -359,8 +375,12 @@ export function resolveConfig(params: Record<string, unknown> = {}): Config {
   }
   const explicit: ConfigOverrides = {};
   const unknown: string[] = [];
-  for (const [key, value] of Object.entries(params)) {
-    if (key === 'defaults') continue;
+  for (const [given, value] of Object.entries(params)) {
+    if (given === 'defaults') continue;
+    const key = Object.hasOwn(SEED_KEY_ALIASES, given) ? SEED_KEY_ALIASES[given] : given;
+    if (key !== given && Object.hasOwn(params, key)) {
+      throw new ConfigError(`config: both '${given}' (the seed's spelling) and '${key}' are given; keep one`);
+    }
     if (!Object.hasOwn(DEFAULTS, key)) unknown.push(key);
     else (explicit as Record<string, unknown>)[key] = value;
   }

@@ -2,7 +2,7 @@
  * @dreamer/agent — the Dreamer agent: the seed's configuration and presets, and the loop that
  * prefills, collects, trains and evaluates. See README.md.
  */
-export { type Config, type ConfigOverrides, type CollectSchedule, DEFAULTS, PRESETS, ConfigError, resolveConfig, updatesPerPhase, configRecord } from './config.ts';
+export { type Config, type ConfigOverrides, type CollectSchedule, DEFAULTS, PRESETS, SEED_KEY_ALIASES, ConfigError, resolveConfig, updatesPerPhase, configRecord } from './config.ts';
 export { type NoiseSchedule, noiseAmount, additiveNormal, epsilonGreedy } from './exploration.ts';
 export { type StepRecord, type EpisodeStore, type PolicyMode, type Learner, type LoopState, type LoopHooks, actionAdapter, runEpisode, crossesSchedule, trainLoop } from './loop.ts';
 export { MinimumDuration, PixelObservation, SelectObservations, defaultActionRepeat, makeTaskEnv } from './envs.ts';
