@@ -141,7 +141,7 @@ const MAX_BATCH = 64;
 /** Distinct parameter blocks kept as GPU buffers (oldest evicted first). */
 const PARAM_CACHE = 2048;
 /** Bind groups kept for reuse (oldest evicted first). */
-const BIND_GROUP_CACHE = 4096;
+const BIND_GROUP_CACHE = 16384;
 /**
  * Bind groups not yet collected before a GC is forced (collect.ts): on lavapipe each holds an
  * mmap, and past vm.max_map_count (65530) the process segfaults.
@@ -411,8 +411,26 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
 
   #release(buffer: GPUBuffer): void {
     const list = this.#recycled.get(buffer.size);
-    if (list) list.push(buffer);
+    if (list) this.#insertById(list, buffer);
     else this.#recycled.set(buffer.size, [buffer]);
+  }
+
+  /**
+   * Inserts a free buffer into a list kept in descending id order, so pop() hands out the lowest
+   * id: which buffers an allocation gets then depends only on which are free, not on the order
+   * they were freed in, and a repeated training step gets the same buffers as the last time,
+   * so its cached bind groups hit.
+   */
+  #insertById(list: GPUBuffer[], buffer: GPUBuffer): void {
+    const id = this.#bufferId(buffer);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#bufferId(list[mid]) > id) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, buffer);
   }
 
   upload(values: TypedArray, dtype: DType): GpuBuffer {
@@ -432,6 +450,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     if (this.#fatal) throw this.#fatal;
     if (buffer.disposed) throw new Error('webgpu: read of a disposed buffer');
     const bytes = size * 4;
+    this.counters.reads++;
     const staging = this.device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     this.#endPass();
     if (bytes > 0) this.#encoder!.copyBufferToBuffer(buffer.buffer, 0, staging, 0, bytes);
@@ -489,6 +508,12 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     for (const list of this.#pool.values()) pooledBuffers += list.length;
     return { liveBuffers: this.#liveBuffers, pooledBuffers, pooledBytes: this.pooledBytes(), bytesInUse: this.#bytes };
   }
+
+  /**
+   * Launch counters since creation, for finding launch overhead: launches recorded, submits,
+   * reads (each waits for the GPU), and bind groups and parameter buffers created (cache misses).
+   */
+  readonly counters = { launches: 0, submits: 0, reads: 0, bindGroupsCreated: 0, paramBuffersCreated: 0 };
 
   /** Destroys every pooled free buffer (buffers still waiting for a submit stay until the next one). */
   trimPool(): void {
@@ -564,6 +589,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     this.#pass.setPipeline(pipeline);
     this.#pass.setBindGroup(0, bindGroup);
     this.#pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    this.counters.launches++;
     this.#batch.push(name);
     if (prof) {
       if (prof.submitEach) this.#flush('profile');
@@ -588,6 +614,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     let buffer = this.#paramBuffers.get(key);
     if (buffer) return buffer;
     buffer = this.device.createBuffer({ size: Math.max(16, Math.ceil(words.length / 4) * 16), usage: BufferUsage.STORAGE | BufferUsage.COPY_DST });
+    this.counters.paramBuffersCreated++;
     if (words.length > 0) this.device.queue.writeBuffer(buffer, 0, words);
     if (this.#paramBuffers.size >= PARAM_CACHE) {
       const [oldKey, old] = this.#paramBuffers.entries().next().value!;
@@ -634,6 +661,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: params } }];
     resources.forEach(([resource], i) => entries.push({ binding: i + 1, resource }));
     const group = this.device.createBindGroup({ label: name, layout, entries });
+    this.counters.bindGroupsCreated++;
     this.#bindGroupBudget.track(group);
     if (this.#bindGroups.size >= BIND_GROUP_CACHE) this.#dropBindGroup(this.#bindGroups.keys().next().value!);
     this.#bindGroups.set(key, { group, ids });
@@ -825,6 +853,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     this.device.pushErrorScope('validation');
     this.#profiler?.beforeSubmit(this.#encoder);
     this.device.queue.submit([this.#encoder.finish()]);
+    this.counters.submits++;
     this.#profiler?.afterSubmit();
     const serial = this.#serial;
     const label = (e: GPUError | null): Error | null => {
@@ -845,7 +874,7 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
         }
         this.#pooledBytes += b.size;
         const list = this.#pool.get(b.size);
-        if (list) list.push(b);
+        if (list) this.#insertById(list, b);
         else this.#pool.set(b.size, [b]);
       }
     }

@@ -73,3 +73,30 @@ it('a 10,000-iteration training loop leaks no tensors, buffers or pooled bytes',
   expect(last).toBeLessThan(first);
   dispose([params, x, y]);
 });
+
+// A repeated step must get the same buffers from the pool whatever order the last step freed its
+// tensors in (free lists hand out the lowest buffer id), so its cached bind groups hit: here the
+// old parameters are disposed in a different order every step, one by one, before the step's
+// read-back, so both the open batch's free list and the pool see permuted orders.
+it('a repeated step creates no new bind groups, whatever order the last one freed its tensors in', { timeout: 60_000 }, async () => {
+  const key = RandomKey.fromSeed(11);
+  const x = randomNormal(key, [7, 5]);
+  let params: Tensor[] = tidy(() => Array.from({ length: 6 }, (_, i) => mul(randomNormal(key.foldIn(i + 1), [5, 5]), 0.3)));
+  const loss = (ps: Tensor[]): Tensor => mean(square(ps.reduce((h, w) => tanh(matmul(h, w)), x)));
+  const created: number[] = [];
+  await backend.sync();
+  for (let step = 0; step < 16; step++) {
+    const before = backend.counters.bindGroupsCreated;
+    const { value, grads } = valueAndGrad(loss, params);
+    const next = tidy(() => params.map((w, i) => sub(w, mul((grads as Tensor[])[i], 0.05))));
+    const order = params.map((_, i) => (i * 5 + step) % params.length); // a permutation that changes each step
+    for (const i of order) params[i].dispose();
+    dispose([grads, value]);
+    params = next;
+    await params[0].data();
+    created.push(backend.counters.bindGroupsCreated - before);
+  }
+  expect(created.slice(0, 2).some((n) => n > 0)).toBe(true);
+  expect(created.slice(8)).toEqual(new Array(8).fill(0));
+  dispose([params, x]);
+});
