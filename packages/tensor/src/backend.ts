@@ -57,6 +57,9 @@ export type ArgReduceOp = 'argmax' | 'argmin';
 export type ScanOp = 'sum' | 'prod';
 export type RandomDist = 'uniform' | 'normal';
 
+/** Activations with a fused kernel (formulas and gradients in ops/activation.ts). */
+export type ActivationOp = 'relu' | 'elu';
+
 /** Elementwise distribution math with a fused kernel (formulas in ops/fused/distributions.ts). */
 export type DistributionOp = 'normalLogProb' | 'normalKl' | 'tanhNormalLogProb' | 'bernoulliLogProb' | 'normalSample';
 
@@ -190,6 +193,10 @@ export interface Backend<B = unknown> {
   adamUpdate?(param: Operand<B>, grad: Operand<B>, m: Operand<B>, v: Operand<B>, hyper: AdamHyper): [B, B, B];
   /** Σ x² over every element of every operand, as a one-element buffer of their dtype. */
   sumSquares?(xs: readonly Operand<B>[]): B;
+  /** A float activation, elementwise: relu = x > 0 ? x : 0, elu = x > 0 ? x : expm1(x) (NaN: relu 0, elu NaN). */
+  activation?(op: ActivationOp, x: Operand<B>): B;
+  /** Its gradient from the forward's input: relu x > 0 ? dOut : 0, elu x > 0 ? dOut : dOut·(expm1(x) + 1). */
+  activationBackward?(op: ActivationOp, dOut: Operand<B>, x: Operand<B>): B;
   /**
    * Elementwise distribution math. Each operand has `outShape` or a suffix of it (its element
    * for output i is at i mod its size: a scalar, a per-last-axis vector, or the full shape).

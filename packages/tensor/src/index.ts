@@ -33,7 +33,7 @@ export { assertFinite } from './debug.ts';
 export { wallPhases, type WallPhaseTimes } from './wallPhases.ts';
 export { RandomKey } from './random/key.ts';
 export { philox4x32, fillUniform, fillNormal, philoxWords } from './random/philox.ts';
-export type { Backend, Operand, Conv2dGeometry, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, ScanOp, RandomDist, DistributionOp } from './backend.ts';
+export type { Backend, Operand, Conv2dGeometry, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, ScanOp, RandomDist, DistributionOp, ActivationOp } from './backend.ts';
 export { type DType, type TypedArray, DTYPES, bytesPerElement, isFloat } from './dtype.ts';
 export { type Shape, ShapeError, broadcastShapes, sizeOf } from './shape.ts';
 export { CpuBackend } from './cpu/backend.ts';

@@ -26,6 +26,7 @@
  * or read throws an Error naming the kernels involved — never silent zeros.
  */
 import type {
+  ActivationOp,
   AdamHyper,
   ArgReduceOp,
   Backend,
@@ -52,6 +53,8 @@ import { type Box, WINDOW_ALIGN, planBoxes, planRows } from './windows.ts';
 import { type PortableAMode, type PortableBMode, portableTileN } from './kernels/matmul.ts';
 import { SUBGROUP_TILE_M, SUBGROUP_TILE_N, type SubgroupAMode, type SubgroupBMode } from './kernels/matmulSubgroup.ts';
 import {
+  activationBackwardWGSL,
+  activationWGSL,
   argReduceWGSL,
   binaryWGSL,
   castWGSL,
@@ -987,6 +990,22 @@ export class WebGPUBackend implements Backend<GpuBuffer> {
     const n = sizeOf(x.shape);
     const out = this.#alloc(n);
     this.#launchRows(`unary.${op}`, unaryWGSL(op, x.dtype), n, [x.buffer, out], [1, 1], 1, (k) => [k], 1, elementwiseCost(n, 2));
+    return out;
+  }
+
+  activation(op: ActivationOp, x: Op): GpuBuffer {
+    if (x.dtype !== 'f32') throw new TypeError(`webgpu: ${op} takes f32 (got ${x.dtype})`);
+    const n = sizeOf(x.shape);
+    const out = this.#alloc(n);
+    this.#launchRows(op, activationWGSL(op), n, [x.buffer, out], [1, 1], 1, (k) => [k], 1, elementwiseCost(n, 2));
+    return out;
+  }
+
+  activationBackward(op: ActivationOp, dOut: Op, x: Op): GpuBuffer {
+    if (x.dtype !== 'f32' || dOut.dtype !== 'f32') throw new TypeError(`webgpu: ${op} gradient takes f32 (got ${dOut.dtype}, ${x.dtype})`);
+    const n = sizeOf(x.shape);
+    const out = this.#alloc(n);
+    this.#launchRows(`${op}Backward`, activationBackwardWGSL(op), n, [dOut.buffer, x.buffer, out], [1, 1, 1], 1, (k) => [k], 1, elementwiseCost(n, 3));
     return out;
   }
 

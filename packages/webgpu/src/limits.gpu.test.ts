@@ -305,7 +305,7 @@ describe(`tensors over the storage-binding limit are split (limit lowered to ${S
     await match('random uniform', small.random('uniform', [7, 9], [n], 'f32'), cpu.random('uniform', [7, 9], [n], 'f32'));
   });
 
-  it('fused kernels: Adam, sum of squares, a distribution with a per-event operand, GRU gates', async () => {
+  it('fused kernels: Adam, sum of squares, a distribution with a per-event operand, GRU gates, activations', async () => {
     const n = 3 * L + 7;
     const [p, g, m] = [1, 2, 3].map((s) => put(uniform(n, 80 + s), [n]));
     const v = put(uniform(n, 84).map(Math.abs), [n]);
@@ -337,6 +337,13 @@ describe(`tensors over the storage-binding limit are split (limit lowered to ${S
     const gotG = small.gruResetAfterBackward(dh.g, xp.g, hp.g, gb.g, h.g);
     const wantG = cpu.gruResetAfterBackward(dh.c, xp.c, hp.c, gb.c, h.c);
     for (let k = 0; k < 3; k++) await match(`gruResetAfterBackward ${k}`, gotG[k], wantG[k], 'f32', rel(wantG[k], 1e-5, 1e-6));
+    // Activations and their gradients over 3 windows and a bit.
+    for (const act of ['relu', 'elu'] as const) {
+      const y = cpu.activation(act, p.c);
+      await match(act, small.activation(act, p.g), y, 'f32', rel(y, 1e-6, 1e-7));
+      const dx = cpu.activationBackward(act, g.c, p.c);
+      await match(`${act} backward`, small.activationBackward(act, g.g, p.g), dx, 'f32', rel(dx, 1e-6, 1e-7));
+    }
   });
 
   it('what cannot be split is refused with a RangeError naming the op, the shape and the limit', () => {

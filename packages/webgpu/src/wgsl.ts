@@ -70,3 +70,5 @@ export const argReduceWGSL = memoWGSL(reduce.argReduceWGSL);
 export const scanWGSL = memoWGSL(scan.scanWGSL);
 export const sumSlicesWGSL = memoWGSL(splitK.sumSlicesWGSL);
 export const unaryWGSL = memoWGSL(unary.unaryWGSL);
+export const activationWGSL = memoWGSL(unary.activationWGSL);
+export const activationBackwardWGSL = memoWGSL(unary.activationBackwardWGSL);

@@ -4,7 +4,7 @@
  * convolution, which are blocked enough to keep tests and small experiments quick.
  * Sums accumulate in float64.
  */
-import type { AdamHyper, ArgReduceOp, Backend, BinaryOp, Conv2dGeometry, DistributionOp, Operand, RandomDist, ReduceOp, ScanOp, UnaryOp } from '../backend.ts';
+import type { ActivationOp, AdamHyper, ArgReduceOp, Backend, BinaryOp, Conv2dGeometry, DistributionOp, Operand, RandomDist, ReduceOp, ScanOp, UnaryOp } from '../backend.ts';
 import { ATANH_CLIP } from '../backend.ts';
 import { type DType, type TypedArray, allocArray, bytesPerElement } from '../dtype.ts';
 import { fillNormal, fillUniform } from '../random/philox.ts';
@@ -431,6 +431,14 @@ export class CpuBackend implements Backend<Arr> {
     const out = this.#alloc(xs[0].dtype, 1);
     out[0] = fused.sumSquares(xs.map((x) => x.buffer));
     return out;
+  }
+
+  activation(op: ActivationOp, x: Op): Arr {
+    return fused.activation(op, x.buffer, this.#allocFor(x));
+  }
+
+  activationBackward(op: ActivationOp, dOut: Op, x: Op): Arr {
+    return fused.activationBackward(op, dOut.buffer, x.buffer, this.#allocFor(dOut));
   }
 
   distribution(op: DistributionOp, xs: readonly Op[], outShape: Shape): Arr {

@@ -3,7 +3,7 @@
  * float64 over the operands, rounded once on store. The engine ops in ops/fused/ compose the
  * same formulas from primitives; the op suite checks both against an independent reference.
  */
-import type { AdamHyper, DistributionOp } from '../backend.ts';
+import type { ActivationOp, AdamHyper, DistributionOp } from '../backend.ts';
 import type { TypedArray } from '../dtype.ts';
 import { unaryFns } from './elementwise.ts';
 
@@ -221,4 +221,20 @@ export function distributionBackward(
     }
   }
   return outs;
+}
+
+// ---- activations -----------------------------------------------------------------------------
+
+export function activation(op: ActivationOp, x: Arr, alloc: Alloc): Arr {
+  const out = alloc(x.length);
+  if (op === 'relu') for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : 0;
+  else for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : Math.expm1(x[i]);
+  return out;
+}
+
+export function activationBackward(op: ActivationOp, g: Arr, x: Arr, alloc: Alloc): Arr {
+  const out = alloc(x.length);
+  if (op === 'relu') for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? g[i] : 0;
+  else for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? g[i] : g[i] * (Math.expm1(x[i]) + 1);
+  return out;
 }

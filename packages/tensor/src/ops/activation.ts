@@ -3,23 +3,48 @@
  * primitives' rules. Each is written so that no branch overflows (the gradient of a `where`
  * multiplies the unselected side by zero, and 0 · ∞ would be NaN).
  */
+import type { ActivationOp } from '../backend.ts';
+import { record } from '../autodiff.ts';
+import { isFloat } from '../dtype.ts';
 import { tidy } from '../engine.ts';
 import type { Tensor } from '../tensor.ts';
+import { useKernel } from './fused/common.ts';
 import { abs, add, div, exp, expm1, greater, less, log, log1p, maximum, minimum, mul, neg, sub, where } from './elementwise.ts';
 import { max, sum } from './reduce.ts';
 import { stopGradient } from './shape.ts';
-import { assertTensor } from './util.ts';
+import { assertTensor, wrap } from './util.ts';
 
-/** max(x, 0); gradient 0 at x = 0. */
+/**
+ * Activations with an optional fused kernel (Backend.activation / activationBackward; CPU
+ * reference cpu/fused.ts, WGSL in @dreamer/webgpu kernels/unary.ts). The composition states each
+ * formula; its gradient follows from the primitives' rules. A kernel runs the forward in one
+ * launch and the gradient in one more from the saved input, where the composition takes 3–4
+ * launches and 4–6 (masks, casts, the minimum's tie rule) — in a Dreamer step's imagination
+ * that traffic was most of the time outside the matmuls. They agree everywhere except the ELU
+ * gradient at exactly 0: 1 from the kernel (ELU is C¹ there), ½ from the composition (the
+ * minimum splits a tie).
+ */
+const composed: Record<ActivationOp, (x: Tensor) => Tensor> = {
+  relu: (x) => where(greater(x, 0), x, 0),
+  elu: (x) => where(greater(x, 0), x, expm1(minimum(x, 0))),
+};
+
+function activationOp(op: ActivationOp, x: Tensor): Tensor {
+  assertTensor(x, op);
+  const backend = x.backend;
+  if (!isFloat(x.dtype) || !useKernel(backend.activation) || !backend.activationBackward) return tidy(() => composed[op](x));
+  const y = wrap(op, backend, backend.activation!(op, x), x.shape, x.dtype, [x]);
+  return record(op, [x], y, (g) => [wrap(`${op}Backward`, backend, backend.activationBackward!(op, g, x), x.shape, g.dtype, [g, x])]);
+}
+
+/** max(x, 0); gradient 0 at x = 0; NaN gives 0. */
 export function relu(x: Tensor): Tensor {
-  assertTensor(x, 'relu');
-  return tidy(() => where(greater(x, 0), x, 0));
+  return activationOp('relu', x);
 }
 
 /** x for x > 0, exp(x) − 1 otherwise. */
 export function elu(x: Tensor): Tensor {
-  assertTensor(x, 'elu');
-  return tidy(() => where(greater(x, 0), x, expm1(minimum(x, 0))));
+  return activationOp('elu', x);
 }
 
 /** log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)), exact for any x; gradient sigmoid(x). */

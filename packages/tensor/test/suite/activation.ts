@@ -23,6 +23,20 @@ export function activationSuite(device: SuiteDevice): void {
       await check(() => T.elu(f([-1, 0, 2, -30])), [1 / E - 1, 0, 2, -1], tol);
     });
 
+    // The backend's fused kernel (where it has one) and the composition give the same values.
+    for (const fused of [true, false]) {
+      test(`relu and elu at special values (${fused ? 'fused kernel' : 'composed'})`, async () => {
+        const was = T.setFusedKernels(fused);
+        try {
+          const inf = Number.POSITIVE_INFINITY;
+          await check(() => T.relu(f([Number.NaN, inf, -inf, 0, -0, 1e-30])), [0, inf, 0, 0, 0, dt === 'f32' ? Math.fround(1e-30) : 1e-30], tol);
+          await check(() => T.elu(f([Number.NaN, inf, -inf, 0, -1e-30])), [Number.NaN, inf, -1, 0, dt === 'f32' ? Math.fround(-1e-30) : -1e-30], tol);
+        } finally {
+          T.setFusedKernels(was);
+        }
+      });
+    }
+
     test('softplus is exact and finite at large |x|', async () => {
       await check(() => T.softplus(f([0, 1, -1, 100, -100, 1000])), [LN2, Math.log1p(E), Math.log1p(1 / E), 100, 0, 1000], tol);
     });

@@ -1,5 +1,6 @@
 /**
- * The fused ops (ops/fused/): GRU gates, Adam, sum of squares, distribution math.
+ * The fused ops (ops/fused/ and the fused activations of ops/activation.ts): GRU gates, Adam, sum
+ * of squares, distribution math, relu and elu.
  *
  * Values and gradients are compared with a float64 composed reference — the same op on the CPU
  * backend in f64 with fused kernels switched off, i.e. composed from primitives — at odd shapes
@@ -62,6 +63,8 @@ function cases(rows: number, units: number, scalarScale: boolean): FusedCase[] {
     { name: 'bernoulliLogProb', f: (x, l) => T.bernoulliLogProb(x, l), inputs: [input(h, probability), input(h)] },
     { name: 'normalSample', f: (m, s, e) => T.normalSample(m, s, e), inputs: [input([units]), input([units], gens.positive), input(h)] },
     { name: 'sumOfSquares', f: (...xs) => T.sumOfSquares(xs), inputs: [input(h), input([units]), input([rows, 3 * units])] },
+    { name: 'relu', f: (x) => T.relu(x), inputs: [input(h, gens.nonzero)] },
+    { name: 'elu', f: (x) => T.elu(x), inputs: [input(w(3), gens.nonzero)] },
   ];
 }
 

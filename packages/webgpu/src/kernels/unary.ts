@@ -18,7 +18,7 @@
  * evaluates to either is a WGSL compile error). The functions composed from these (expm1, log1p,
  * tanh, sigmoid, and the GRU and distribution kernels that include FLOAT_HELPERS) inherit them.
  */
-import type { DType, UnaryOp } from '@dreamer/tensor';
+import type { ActivationOp, DType, UnaryOp } from '@dreamer/tensor';
 import { MAIN_1D, PARAMS, f32Const, wgslType } from './common.ts';
 
 /** The smallest f32 whose exp rounds to +∞ in f32, and the largest whose exp rounds to 0. */
@@ -125,5 +125,32 @@ export function unaryWGSL(op: UnaryOp, dtype: DType): string {
 @group(0) @binding(2) var<storage, read_write> out: array<${t}>;
 ${MAIN_1D}
   ${body}
+}`;
+}
+
+/**
+ * A fused activation (f32), one thread per element: relu = x > 0 ? x : 0 (NaN → 0, as the
+ * composed where(x > 0, x, 0)); elu = x > 0 ? x : expm1(x) (the same expm1_ as the unary op, so
+ * it matches the composed where(x > 0, x, expm1(min(x, 0))) bit for bit).
+ */
+export function activationWGSL(op: ActivationOp): string {
+  const expr = op === 'relu' ? 'select(0.0, v, v > 0.0)' : 'select(expm1_(v), v, v > 0.0)';
+  return `${PARAMS}${FLOAT_HELPERS}
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+${MAIN_1D}
+  let v = x[i]; out[i] = ${expr};
+}`;
+}
+
+/** The activation's gradient from its input: relu x > 0 ? g : 0; elu x > 0 ? g : g·(expm1(x) + 1). */
+export function activationBackwardWGSL(op: ActivationOp): string {
+  const expr = op === 'relu' ? 'select(0.0, g[i], v > 0.0)' : 'select(g[i] * (expm1_(v) + 1.0), g[i], v > 0.0)';
+  return `${PARAMS}${FLOAT_HELPERS}
+@group(0) @binding(1) var<storage, read> g: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+${MAIN_1D}
+  let v = x[i]; out[i] = ${expr};
 }`;
 }
